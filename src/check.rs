@@ -1,0 +1,402 @@
+//! The pipeline behind `preflight check`.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use rayon::prelude::*;
+
+use crate::config::{resolve_selection, Config, ConfigError, SelectLayer};
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::discover::{self, Classifier, Discovered, Kind};
+use crate::parse::dotenv;
+use crate::project::{EnvFileCtx, Parsed, Project, ProjectFile};
+use crate::registry::{self, Check, Rule, Scope};
+use crate::source::{SourceFile, Span};
+use crate::suppress;
+
+/// Files over this size are not read (PF001 says so).
+pub const MAX_FILE_BYTES: u64 = 10 * 1024 * 1024;
+
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// Files and folders to lint (`.` when empty).
+    pub paths: Vec<PathBuf>,
+    /// `--config FILE`.
+    pub config: Option<PathBuf>,
+    /// `--isolated`: ignore every config file.
+    pub isolated: bool,
+    /// `--select`, `--extend-select`, `--ignore`.
+    pub selection: SelectLayer,
+}
+
+#[derive(Debug)]
+pub enum CheckError {
+    /// A bad path or flag: one line.
+    Usage(String),
+    Config(ConfigError),
+}
+
+impl std::fmt::Display for CheckError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            CheckError::Usage(m) => f.write_str(m),
+            CheckError::Config(e) => write!(f, "{e}"),
+        }
+    }
+}
+
+/// A file that discovery saw, for `--show-files`.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct SeenFile {
+    pub path: String,
+    pub kind: Kind,
+    pub environment: discover::Environment,
+    pub ambiguous: bool,
+    pub reason: String,
+}
+
+/// The result of a run: the files, the sorted diagnostics, and what was enabled.
+#[derive(Debug)]
+pub struct Report {
+    pub project: Project,
+    pub diagnostics: Vec<Diagnostic>,
+    pub seen: Vec<SeenFile>,
+    /// Every rule enabled for at least one file.
+    pub enabled: Vec<&'static Rule>,
+    /// `fail-on` from the first config, if set.
+    pub config_fail_on: Option<Severity>,
+}
+
+impl Report {
+    pub fn source(&self, span: &Span) -> &SourceFile {
+        &self.project.files[span.file].source
+    }
+
+    pub fn count(&self, severity: Severity) -> usize {
+        self.diagnostics.iter().filter(|d| d.severity == severity).count()
+    }
+}
+
+/// Runs `preflight check`.
+pub fn check(opts: &Options) -> Result<Report, CheckError> {
+    let paths = if opts.paths.is_empty() { vec![PathBuf::from(".")] } else { opts.paths.clone() };
+    for p in &paths {
+        if std::fs::symlink_metadata(p).is_err() {
+            return Err(CheckError::Usage(format!("path does not exist: {}", p.display())));
+        }
+    }
+
+    // One config per path (shared when they resolve to the same file).
+    let mut configs: Vec<Arc<Config>> = Vec::new();
+    let mut config_ids: HashMap<Option<PathBuf>, usize> = HashMap::new();
+    let explicit_config = match (&opts.config, opts.isolated) {
+        (Some(path), false) => Some(Arc::new(Config::load(path).map_err(CheckError::Config)?)),
+        _ => None,
+    };
+    let config_for = |path: &Path,
+                      configs: &mut Vec<Arc<Config>>,
+                      ids: &mut HashMap<Option<PathBuf>, usize>|
+     -> Result<usize, CheckError> {
+        let cfg = if opts.isolated {
+            Arc::new(Config { dir: std::path::absolute(".").unwrap_or_default(), ..Config::default() })
+        } else if let Some(c) = &explicit_config {
+            c.clone()
+        } else {
+            Arc::new(Config::discover(path).map_err(CheckError::Config)?)
+        };
+        Ok(*ids.entry(cfg.path.clone()).or_insert_with(|| {
+            configs.push(cfg);
+            configs.len() - 1
+        }))
+    };
+
+    // Discover.
+    let mut found: Vec<(Discovered, usize)> = Vec::new();
+    let mut seen_paths = HashSet::new();
+    for p in &paths {
+        let cfg_id = config_for(p, &mut configs, &mut config_ids)?;
+        let cfg = configs[cfg_id].clone();
+        let classifier = Classifier::new(&cfg);
+        let is_dir = std::fs::metadata(p).is_ok_and(|m| m.is_dir());
+        let candidates: Vec<(PathBuf, PathBuf, Kind, bool)> = if is_dir {
+            discover::walk(p, &cfg).into_iter().map(|(path, rel, kind)| (path, rel, kind, false)).collect()
+        } else {
+            let rel = rel_to_project_root(p);
+            match discover::kind_of(&rel, &cfg) {
+                Some(kind) => vec![(p.clone(), rel, kind, true)],
+                None => Vec::new(),
+            }
+        };
+        for (path, rel, kind, explicit) in candidates {
+            let key = std::path::absolute(&path).unwrap_or_else(|_| path.clone());
+            if !seen_paths.insert(key) {
+                continue;
+            }
+            let class = classifier.classify(&path, &rel, kind);
+            let display = display_relative(&path);
+            found.push((Discovered { path, display, rel, kind, class, explicit }, cfg_id));
+        }
+    }
+    found.sort_by(|a, b| a.0.display.cmp(&b.0.display));
+
+    // Read and parse in parallel.
+    let loaded: Vec<(ProjectFile, Option<String>)> = found
+        .into_par_iter()
+        .map(|(found, config)| {
+            let needed = reads_contents(found.kind);
+            let (text, error) = if needed { read_text(&found.path) } else { (String::new(), None) };
+            let mut source = SourceFile::new(found.display.clone(), text);
+            let parsed = match (found.kind, &error, needed) {
+                (Kind::EnvFile, None, true) => {
+                    let env = dotenv::parse(&source.text);
+                    source.redactions = crate::secrets::env_redactions(&env);
+                    Parsed::Env(env)
+                }
+                _ => Parsed::Unparsed,
+            };
+            (ProjectFile { source, found, config, parsed }, error)
+        })
+        .collect();
+    let mut read_errors = Vec::new();
+    let mut files = Vec::with_capacity(loaded.len());
+    for (id, (file, err)) in loaded.into_iter().enumerate() {
+        if let Some(e) = err {
+            read_errors.push((id, e));
+        }
+        files.push(file);
+    }
+    let project = Project { files, configs };
+
+    // Which rules are on for which config.
+    let enabled_by_config: Vec<BTreeSet<&'static str>> =
+        project.configs.iter().map(|c| resolve_selection(&[&c.selection, &opts.selection])).collect();
+    let any_enabled: BTreeSet<&'static str> = enabled_by_config.iter().flatten().copied().collect();
+    let enabled: Vec<&'static Rule> = registry::all().filter(|r| any_enabled.contains(r.code)).collect();
+
+    // Run the rules.
+    let mut diagnostics: Vec<Diagnostic> = run_rules(&project, &enabled);
+    for (id, message) in read_errors {
+        let rule = &crate::rules::tool::unreadable_file::RULE;
+        diagnostics.push(Diagnostic::new(rule, Span::new(id, 0..0), message));
+    }
+
+    // Filter: environment scope, selection, per-file ignores; then suppressions.
+    let ignored_by_file: Vec<Vec<&'static str>> =
+        project.files.iter().map(|f| project.configs[f.config].per_file_ignored(&f.found.path)).collect();
+    let on_for = |file: usize, code: &str| {
+        let f = &project.files[file];
+        enabled_by_config[f.config].contains(code) && !ignored_by_file[file].contains(&code)
+    };
+    diagnostics.retain(|d| {
+        let rule = registry::by_code(d.code);
+        let class = project.files[d.span.file].class();
+        let in_scope = match rule.scope {
+            Scope::Production => class.is_production(),
+            Scope::NonTemplate => class.env != discover::Environment::Template,
+            Scope::Everywhere => true,
+        };
+        in_scope && on_for(d.span.file, d.code)
+    });
+    for d in &mut diagnostics {
+        let rule = registry::by_code(d.code);
+        let file = &project.files[d.span.file];
+        if rule.scope == Scope::Production {
+            if let Some(note) = file.class().production_note() {
+                d.message = format!("{} ({note})", d.message);
+            }
+        }
+        if let Some(sev) = project.configs[file.config].severity.get(d.code) {
+            d.severity = *sev;
+        }
+    }
+    apply_suppressions(&project, &mut diagnostics, &|file, code| on_for(file, code));
+
+    diagnostics.sort_by(|a, b| {
+        let (pa, pb) = (&project.files[a.span.file], &project.files[b.span.file]);
+        (pa.source.display_path(), a.span.start, a.code, &a.message).cmp(&(
+            pb.source.display_path(),
+            b.span.start,
+            b.code,
+            &b.message,
+        ))
+    });
+    diagnostics.dedup();
+
+    let seen = project
+        .files
+        .iter()
+        .map(|f| SeenFile {
+            path: f.source.display_path(),
+            kind: f.kind(),
+            environment: f.class().env,
+            ambiguous: f.class().ambiguous,
+            reason: f.class().reason.clone(),
+        })
+        .collect();
+    let config_fail_on = project.configs.first().and_then(|c| c.fail_on);
+    Ok(Report { project, diagnostics, seen, enabled, config_fail_on })
+}
+
+/// Whether any rule reads this kind of file today (others are classified but never opened).
+fn reads_contents(kind: Kind) -> bool {
+    registry::all().any(|r| match r.check {
+        Check::EnvFile(_) => kind == Kind::EnvFile,
+        Check::Project(_) | Check::Pipeline => false,
+    })
+}
+
+fn run_rules(project: &Project, enabled: &[&'static Rule]) -> Vec<Diagnostic> {
+    let env_files: Vec<_> = project.env_files().collect();
+    let mut jobs: Vec<(&'static Rule, Option<usize>)> = Vec::new();
+    for rule in enabled {
+        match rule.check {
+            Check::EnvFile(_) => jobs.extend((0..env_files.len()).map(|i| (*rule, Some(i)))),
+            Check::Project(_) => jobs.push((*rule, None)),
+            Check::Pipeline => {}
+        }
+    }
+    jobs.into_par_iter()
+        .flat_map_iter(|(rule, idx)| {
+            let mut out = Vec::new();
+            match (rule.check, idx) {
+                (Check::EnvFile(f), Some(i)) => {
+                    let (id, file, env) = env_files[i];
+                    f(&EnvFileCtx { id, file, env, project }, &mut out);
+                }
+                (Check::Project(f), None) => f(project, &mut out),
+                _ => {}
+            }
+            out
+        })
+        .collect()
+}
+
+fn apply_suppressions(project: &Project, diagnostics: &mut Vec<Diagnostic>, on_for: &dyn Fn(usize, &str) -> bool) {
+    let mut by_file: BTreeMap<usize, Vec<suppress::Suppression>> = BTreeMap::new();
+    for (id, f) in project.files.iter().enumerate() {
+        let s = suppress::parse(&f.source.text, |o| f.source.position(o).row);
+        if !s.is_empty() {
+            by_file.insert(id, s);
+        }
+    }
+    if by_file.is_empty() {
+        return;
+    }
+    // used[(file, suppression index, code index)]
+    let mut used: HashSet<(usize, usize, usize)> = HashSet::new();
+    diagnostics.retain(|d| {
+        let Some(list) = by_file.get(&d.span.file) else { return true };
+        let row = project.files[d.span.file].source.position(d.span.start).row;
+        let mut keep = true;
+        for (si, s) in list.iter().enumerate() {
+            if !s.file_level && !s.lines.contains(&row) {
+                continue;
+            }
+            for (ci, (code, _)) in s.codes.iter().enumerate() {
+                if registry::matching(code).iter().any(|r| r.code == d.code) {
+                    used.insert((d.span.file, si, ci));
+                    keep = false;
+                }
+            }
+        }
+        keep
+    });
+    let rule = &crate::rules::tool::unused_suppression::RULE;
+    for (&file, list) in &by_file {
+        if !on_for(file, rule.code) {
+            continue;
+        }
+        for (si, s) in list.iter().enumerate() {
+            let mut unused = Vec::new();
+            for (ci, (code, _)) in s.codes.iter().enumerate() {
+                if used.contains(&(file, si, ci)) {
+                    continue;
+                }
+                let rules = registry::matching(code);
+                if !registry::is_valid_selector(code) {
+                    unused.push(format!("`{code}` (no such rule)"));
+                } else if rules.iter().any(|r| on_for(file, r.code)) {
+                    unused.push(format!("`{code}`"));
+                }
+            }
+            if !unused.is_empty() {
+                let what = if s.file_level { "file-level suppression" } else { "suppression" };
+                diagnostics.push(
+                    Diagnostic::new(
+                        rule,
+                        Span::new(file, s.span.clone()),
+                        format!("unused {what}: {} matched no diagnostic", unused.join(", ")),
+                    )
+                    .with_help("remove the code from the comment, or the whole comment"),
+                );
+            }
+        }
+    }
+}
+
+/// Reads a file as text, or says why it cannot be linted (PF001).
+fn read_text(path: &Path) -> (String, Option<String>) {
+    let fail = |m: String| (String::new(), Some(m));
+    let meta = match std::fs::metadata(path) {
+        Ok(m) => m,
+        Err(e) => return fail(format!("cannot read this file: {}", io_reason(&e))),
+    };
+    if !meta.is_file() {
+        return fail("cannot read this file: not a regular file (a FIFO, socket or device is never opened)".into());
+    }
+    if meta.len() > MAX_FILE_BYTES {
+        return fail(format!(
+            "file skipped: {} bytes is over the {} MB limit",
+            meta.len(),
+            MAX_FILE_BYTES / 1024 / 1024
+        ));
+    }
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    let read = std::fs::File::open(path).and_then(|f| f.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes));
+    if let Err(e) = read {
+        return fail(format!("cannot read this file: {}", io_reason(&e)));
+    }
+    if let Some(pos) = bytes.iter().position(|&b| b == 0) {
+        return fail(format!("file skipped: a NUL byte at byte offset {pos} (binary data, not text)"));
+    }
+    match String::from_utf8(bytes) {
+        Ok(s) => (s, None),
+        Err(e) => fail(format!("file skipped: invalid UTF-8 at byte offset {}", e.utf8_error().valid_up_to())),
+    }
+}
+
+fn io_reason(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::PermissionDenied => "permission denied".into(),
+        std::io::ErrorKind::NotFound => "not found".into(),
+        _ => e.to_string(),
+    }
+}
+
+/// A path as shown to users: relative to the current directory when it lies below it.
+fn display_relative(path: &Path) -> PathBuf {
+    let Ok(cwd) = std::env::current_dir() else { return path.to_path_buf() };
+    let abs = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    match abs.strip_prefix(&cwd) {
+        Ok(rel) if !rel.as_os_str().is_empty() => rel.to_path_buf(),
+        _ => path.components().filter(|c| !matches!(c, std::path::Component::CurDir)).collect(),
+    }
+}
+
+/// For a file named on the command line: its path below the project root (the nearest folder
+/// above it holding `.git`, a Preflight config, `pyproject.toml` or `manage.py`), so that
+/// environment tokens come from the same folders a walk of the project would see.
+fn rel_to_project_root(file: &Path) -> PathBuf {
+    let abs = std::path::absolute(file).unwrap_or_else(|_| file.to_path_buf());
+    let markers = [".git", "preflight.toml", ".preflight.toml", "pyproject.toml", "manage.py"];
+    for dir in abs.ancestors().skip(1) {
+        if markers.iter().any(|m| dir.join(m).exists()) {
+            if let Ok(rel) = abs.strip_prefix(dir) {
+                return rel.to_path_buf();
+            }
+        }
+    }
+    display_relative(file)
+}

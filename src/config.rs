@@ -1,0 +1,497 @@
+//! Configuration: `preflight.toml`, `.preflight.toml` or `[tool.preflight]` in `pyproject.toml`,
+//! found by searching upward from each linted path (as ruff does).
+//!
+//! Every mistake (unknown key, bad glob, unknown code, bad duration) is an error that points into
+//! the config file.
+
+use std::collections::BTreeMap;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+use globset::{Glob, GlobSet, GlobSetBuilder};
+use serde::Deserialize;
+use toml::Spanned;
+
+use crate::diagnostic::Severity;
+use crate::discover::{Environment, DEFAULT_EXCLUDES};
+use crate::registry;
+
+/// Config files are small: anything bigger is refused.
+const MAX_CONFIG_BYTES: u64 = 1 << 20;
+
+/// A configuration problem. Rendered with miette, pointing into the file when there is one.
+#[derive(Debug, Clone)]
+pub struct ConfigError {
+    pub message: String,
+    pub file: Option<(PathBuf, String)>,
+    pub span: Option<Range<usize>>,
+    pub help: Option<String>,
+}
+
+impl ConfigError {
+    fn plain(message: impl Into<String>) -> Self {
+        ConfigError { message: message.into(), file: None, span: None, help: None }
+    }
+
+    pub fn report(&self) -> miette::Report {
+        let mut diag = miette::MietteDiagnostic::new(self.message.clone()).with_code("preflight::config");
+        if let Some(help) = &self.help {
+            diag = diag.with_help(help.clone());
+        }
+        if let Some(span) = &self.span {
+            diag = diag.with_label(miette::LabeledSpan::at(span.clone(), "here"));
+        }
+        let report = miette::Report::new(diag);
+        match &self.file {
+            Some((path, text)) => {
+                report.with_source_code(miette::NamedSource::new(crate::source::display_path(path), text.clone()))
+            }
+            None => report,
+        }
+    }
+}
+
+impl std::fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.file {
+            Some((p, _)) => write!(f, "{}: {}", p.display(), self.message),
+            None => f.write_str(&self.message),
+        }
+    }
+}
+
+/// Numbers the rules compare against (`[thresholds]`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Thresholds {
+    pub jwt_access_max_secs: u64,
+    pub lockout_attempts: u64,
+    pub lockout_window_secs: u64,
+    pub hsts_min_seconds: u64,
+    pub log_level_min: String,
+}
+
+impl Default for Thresholds {
+    fn default() -> Self {
+        Thresholds {
+            jwt_access_max_secs: 15 * 60,
+            lockout_attempts: 5,
+            lockout_window_secs: 15 * 60,
+            hsts_min_seconds: 31_536_000,
+            log_level_min: "INFO".into(),
+        }
+    }
+}
+
+/// One layer of rule selection (a config file, or the command line), applied like ruff:
+/// `select` replaces what came before, `extend-select` adds, `ignore` removes.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SelectLayer {
+    pub select: Option<Vec<String>>,
+    pub extend_select: Vec<String>,
+    pub ignore: Vec<String>,
+}
+
+/// Path exclusion: directory names and globs never walked into.
+#[derive(Clone)]
+pub struct Excludes {
+    set: GlobSet,
+}
+
+impl Excludes {
+    pub fn is_excluded(&self, rel: &Path, _is_dir: bool) -> bool {
+        self.set.is_match(rel) || rel.file_name().is_some_and(|n| self.set.is_match(Path::new(n)))
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Config {
+    /// The file this came from, if any.
+    pub path: Option<PathBuf>,
+    /// Globs are relative to this folder.
+    pub dir: PathBuf,
+    pub selection: SelectLayer,
+    pub per_file_ignores: Vec<(String, GlobSet, Vec<String>)>,
+    pub severity: BTreeMap<&'static str, Severity>,
+    pub fail_on: Option<Severity>,
+    pub exclude: Option<Vec<String>>,
+    pub extend_exclude: Vec<String>,
+    pub environments: Vec<(Environment, String, GlobSet)>,
+    pub compose_files: Option<(Vec<String>, GlobSet)>,
+    pub thresholds: Thresholds,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+struct RawConfig {
+    select: Option<Vec<Spanned<String>>>,
+    extend_select: Option<Vec<Spanned<String>>>,
+    ignore: Option<Vec<Spanned<String>>>,
+    per_file_ignores: Option<BTreeMap<String, Spanned<Vec<Spanned<String>>>>>,
+    severity: Option<Spanned<BTreeMap<String, Spanned<String>>>>,
+    fail_on: Option<Spanned<String>>,
+    exclude: Option<Vec<Spanned<String>>>,
+    extend_exclude: Option<Vec<Spanned<String>>>,
+    compose_files: Option<Vec<Spanned<String>>>,
+    environments: Option<RawEnvironments>,
+    thresholds: Option<RawThresholds>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+struct RawEnvironments {
+    production: Option<Vec<Spanned<String>>>,
+    development: Option<Vec<Spanned<String>>>,
+    template: Option<Vec<Spanned<String>>>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+struct RawThresholds {
+    jwt_access_max: Option<Spanned<String>>,
+    lockout_attempts: Option<Spanned<i64>>,
+    lockout_window: Option<Spanned<String>>,
+    hsts_min_seconds: Option<Spanned<i64>>,
+    log_level_min: Option<Spanned<String>>,
+}
+
+#[derive(Deserialize)]
+struct PyProject {
+    tool: Option<PyTool>,
+}
+
+#[derive(Deserialize)]
+struct PyTool {
+    preflight: Option<RawConfig>,
+}
+
+/// Python's logging level names (upper case; `WARN` and `FATAL` are aliases).
+pub const LOG_LEVELS: &[(&str, u32)] = &[
+    ("CRITICAL", 50),
+    ("FATAL", 50),
+    ("ERROR", 40),
+    ("WARNING", 30),
+    ("WARN", 30),
+    ("INFO", 20),
+    ("DEBUG", 10),
+    ("NOTSET", 0),
+];
+
+/// Parses `30s`, `15m`, `1h`, `1d` (or a bare number of seconds) into seconds.
+pub fn parse_duration(s: &str) -> Option<u64> {
+    let s = s.trim();
+    let (num, unit) = match s.find(|c: char| !c.is_ascii_digit()) {
+        Some(i) => (&s[..i], &s[i..]),
+        None => (s, "s"),
+    };
+    let n: u64 = num.parse().ok()?;
+    let mult = match unit {
+        "s" => 1,
+        "m" => 60,
+        "h" => 3600,
+        "d" => 86400,
+        _ => return None,
+    };
+    n.checked_mul(mult)
+}
+
+impl Config {
+    /// Finds the config that applies to `path`: the nearest one in it or above it.
+    pub fn discover(path: &Path) -> Result<Config, ConfigError> {
+        let start =
+            if path.is_dir() { path.to_path_buf() } else { path.parent().map(Path::to_path_buf).unwrap_or_default() };
+        let start = if start.as_os_str().is_empty() { PathBuf::from(".") } else { start };
+        let abs = std::path::absolute(&start).unwrap_or(start);
+        for dir in abs.ancestors() {
+            for name in ["preflight.toml", ".preflight.toml"] {
+                let candidate = dir.join(name);
+                if candidate.is_file() {
+                    return Config::load(&candidate);
+                }
+            }
+            let py = dir.join("pyproject.toml");
+            if py.is_file() {
+                if let Some(cfg) = Config::load_pyproject(&py, false)? {
+                    return Ok(cfg);
+                }
+            }
+        }
+        Ok(Config { dir: abs, ..Config::default() })
+    }
+
+    /// Loads a config file named explicitly (`--config`).
+    pub fn load(path: &Path) -> Result<Config, ConfigError> {
+        if path.file_name().is_some_and(|n| n == "pyproject.toml") {
+            return Config::load_pyproject(path, true)?.ok_or_else(|| ConfigError {
+                message: "pyproject.toml has no [tool.preflight] table".into(),
+                file: None,
+                span: None,
+                help: None,
+            });
+        }
+        let text = read_config_text(path)?;
+        let raw: RawConfig = toml::from_str(&text).map_err(|e| toml_error(path, &text, e))?;
+        Config::from_raw(raw, path, &text)
+    }
+
+    fn load_pyproject(path: &Path, required: bool) -> Result<Option<Config>, ConfigError> {
+        let text = read_config_text(path)?;
+        if !required && !text.contains("tool.preflight") {
+            return Ok(None);
+        }
+        let py: PyProject = toml::from_str(&text).map_err(|e| toml_error(path, &text, e))?;
+        match py.tool.and_then(|t| t.preflight) {
+            Some(raw) => Config::from_raw(raw, path, &text).map(Some),
+            None => Ok(None),
+        }
+    }
+
+    fn from_raw(raw: RawConfig, path: &Path, text: &str) -> Result<Config, ConfigError> {
+        let err = |span: Range<usize>, message: String, help: Option<String>| ConfigError {
+            message,
+            file: Some((path.to_path_buf(), text.to_string())),
+            span: Some(span),
+            help,
+        };
+        let selectors = |list: Option<Vec<Spanned<String>>>| -> Result<Vec<String>, ConfigError> {
+            let mut out = Vec::new();
+            for s in list.unwrap_or_default() {
+                if !registry::is_valid_selector(s.get_ref()) {
+                    return Err(err(
+                        s.span(),
+                        format!("unknown rule code or name `{}`", s.get_ref()),
+                        Some("`preflight rules` lists every code and name".into()),
+                    ));
+                }
+                out.push(s.into_inner());
+            }
+            Ok(out)
+        };
+        let glob = |s: &Spanned<String>| -> Result<Glob, ConfigError> {
+            Glob::new(s.get_ref())
+                .map_err(|e| err(s.span(), format!("invalid glob `{}`: {}", s.get_ref(), e.kind()), None))
+        };
+        let globset = |list: &[Spanned<String>]| -> Result<GlobSet, ConfigError> {
+            let mut b = GlobSetBuilder::new();
+            for s in list {
+                b.add(glob(s)?);
+            }
+            b.build().map_err(|e| ConfigError::plain(e.to_string()))
+        };
+        let dir = std::path::absolute(path.parent().unwrap_or(Path::new("."))).unwrap_or_default();
+        let mut cfg = Config { path: Some(path.to_path_buf()), dir, ..Config::default() };
+        cfg.selection = SelectLayer {
+            select: match raw.select {
+                Some(v) => Some(selectors(Some(v))?),
+                None => None,
+            },
+            extend_select: selectors(raw.extend_select)?,
+            ignore: selectors(raw.ignore)?,
+        };
+        for (pattern, codes) in raw.per_file_ignores.unwrap_or_default() {
+            let span = codes.span();
+            let set = Glob::new(&pattern)
+                .map_err(|e| {
+                    err(span.clone(), format!("invalid glob `{pattern}` in per-file-ignores: {}", e.kind()), None)
+                })
+                .and_then(|g| GlobSetBuilder::new().add(g).build().map_err(|e| ConfigError::plain(e.to_string())))?;
+            cfg.per_file_ignores.push((pattern, set, selectors(Some(codes.into_inner()))?));
+        }
+        if let Some(sev) = raw.severity {
+            let whole = sev.span();
+            for (code, level) in sev.into_inner() {
+                let Some(rule) = registry::find(&code) else {
+                    return Err(err(whole, format!("unknown rule code or name `{code}` in [severity]"), None));
+                };
+                let Some(l) = Severity::parse(level.get_ref()) else {
+                    return Err(err(
+                        level.span(),
+                        format!("invalid severity `{}`", level.get_ref()),
+                        Some("use error, warning or info".into()),
+                    ));
+                };
+                cfg.severity.insert(rule.code, l);
+            }
+        }
+        if let Some(f) = raw.fail_on {
+            cfg.fail_on = Some(Severity::parse(f.get_ref()).ok_or_else(|| {
+                err(f.span(), format!("invalid fail-on `{}`", f.get_ref()), Some("use error, warning or info".into()))
+            })?);
+        }
+        if let Some(ex) = raw.exclude {
+            globset(&ex)?;
+            cfg.exclude = Some(ex.into_iter().map(Spanned::into_inner).collect());
+        }
+        if let Some(ex) = raw.extend_exclude {
+            globset(&ex)?;
+            cfg.extend_exclude = ex.into_iter().map(Spanned::into_inner).collect();
+        }
+        if let Some(cf) = raw.compose_files {
+            let set = globset(&cf)?;
+            cfg.compose_files = Some((cf.into_iter().map(Spanned::into_inner).collect(), set));
+        }
+        if let Some(envs) = raw.environments {
+            for (env, list) in [
+                (Environment::Template, envs.template),
+                (Environment::Development, envs.development),
+                (Environment::Production, envs.production),
+            ] {
+                for g in list.unwrap_or_default() {
+                    let set = globset(std::slice::from_ref(&g))?;
+                    cfg.environments.push((env, g.into_inner(), set));
+                }
+            }
+        }
+        if let Some(t) = raw.thresholds {
+            let duration = |d: Spanned<String>| -> Result<u64, ConfigError> {
+                parse_duration(d.get_ref()).filter(|&s| s > 0).ok_or_else(|| {
+                    err(
+                        d.span(),
+                        format!("invalid duration `{}`", d.get_ref()),
+                        Some("write a number with a unit: 30s, 15m, 1h or 1d".into()),
+                    )
+                })
+            };
+            let positive = |n: Spanned<i64>, what: &str| -> Result<u64, ConfigError> {
+                u64::try_from(*n.get_ref())
+                    .ok()
+                    .filter(|&v| v > 0)
+                    .ok_or_else(|| err(n.span(), format!("{what} must be a positive integer"), None))
+            };
+            if let Some(d) = t.jwt_access_max {
+                cfg.thresholds.jwt_access_max_secs = duration(d)?;
+            }
+            if let Some(d) = t.lockout_window {
+                cfg.thresholds.lockout_window_secs = duration(d)?;
+            }
+            if let Some(n) = t.lockout_attempts {
+                cfg.thresholds.lockout_attempts = positive(n, "lockout-attempts")?;
+            }
+            if let Some(n) = t.hsts_min_seconds {
+                cfg.thresholds.hsts_min_seconds = u64::try_from(*n.get_ref())
+                    .map_err(|_| err(n.span(), "hsts-min-seconds must not be negative".into(), None))?;
+            }
+            if let Some(l) = t.log_level_min {
+                if !LOG_LEVELS.iter().any(|(name, _)| name == l.get_ref()) {
+                    return Err(err(
+                        l.span(),
+                        format!("invalid log level `{}`", l.get_ref()),
+                        Some("use one of Python's level names: DEBUG, INFO, WARNING, ERROR, CRITICAL".into()),
+                    ));
+                }
+                cfg.thresholds.log_level_min = l.into_inner();
+            }
+        }
+        Ok(cfg)
+    }
+
+    /// The path of `path` relative to the config folder, for glob matching.
+    fn rel<'p>(&self, path: &'p Path) -> std::borrow::Cow<'p, Path> {
+        match std::path::absolute(path) {
+            Ok(abs) => match abs.strip_prefix(&self.dir) {
+                Ok(r) => std::borrow::Cow::Owned(r.to_path_buf()),
+                Err(_) => std::borrow::Cow::Borrowed(path),
+            },
+            Err(_) => std::borrow::Cow::Borrowed(path),
+        }
+    }
+
+    /// The `[environments]` override for a file, with the glob that matched.
+    pub fn environment_override(&self, path: &Path) -> Option<(Environment, String)> {
+        if self.environments.is_empty() {
+            return None;
+        }
+        let rel = self.rel(path);
+        self.environments.iter().find(|(_, _, set)| set.is_match(&*rel)).map(|(env, g, _)| (*env, g.clone()))
+    }
+
+    /// Names the config adds to the compose file patterns (`compose-files = ["production.yml"]`).
+    pub fn is_extra_compose_file(&self, rel: &Path) -> bool {
+        self.compose_files
+            .as_ref()
+            .is_some_and(|(_, set)| set.is_match(rel) || rel.file_name().is_some_and(|n| set.is_match(Path::new(n))))
+    }
+
+    pub fn exclude_matcher(&self) -> Excludes {
+        let mut b = GlobSetBuilder::new();
+        let base: Vec<&str> = match &self.exclude {
+            Some(v) => v.iter().map(String::as_str).collect(),
+            None => DEFAULT_EXCLUDES.to_vec(),
+        };
+        for g in base.into_iter().chain(self.extend_exclude.iter().map(String::as_str)) {
+            if let Ok(g) = Glob::new(g) {
+                b.add(g);
+            }
+        }
+        Excludes { set: b.build().unwrap_or_else(|_| GlobSet::empty()) }
+    }
+
+    /// Codes ignored for `path` by `per-file-ignores`.
+    pub fn per_file_ignored(&self, path: &Path) -> Vec<&'static str> {
+        if self.per_file_ignores.is_empty() {
+            return Vec::new();
+        }
+        let rel = self.rel(path);
+        self.per_file_ignores
+            .iter()
+            .filter(|(_, set, _)| set.is_match(&*rel))
+            .flat_map(|(_, _, sels)| sels.iter().flat_map(|s| registry::matching(s)))
+            .map(|r| r.code)
+            .collect()
+    }
+}
+
+fn read_config_text(path: &Path) -> Result<String, ConfigError> {
+    let fail = |what: String| ConfigError::plain(format!("cannot read config file {}: {what}", path.display()));
+    let meta = std::fs::metadata(path).map_err(|e| fail(e.to_string()))?;
+    if !meta.is_file() {
+        return Err(fail("not a regular file".into()));
+    }
+    if meta.len() > MAX_CONFIG_BYTES {
+        return Err(fail(format!("{} bytes, over the {} byte limit for config files", meta.len(), MAX_CONFIG_BYTES)));
+    }
+    let bytes = std::fs::read(path).map_err(|e| fail(e.to_string()))?;
+    String::from_utf8(bytes).map_err(|e| fail(format!("invalid UTF-8 at byte {}", e.utf8_error().valid_up_to())))
+}
+
+fn toml_error(path: &Path, text: &str, e: toml::de::Error) -> ConfigError {
+    ConfigError {
+        message: e.message().to_string(),
+        file: Some((path.to_path_buf(), text.to_string())),
+        span: e.span(),
+        help: None,
+    }
+}
+
+/// The enabled rule codes after applying the layers in order (config first, then the command line).
+pub fn resolve_selection(layers: &[&SelectLayer]) -> std::collections::BTreeSet<&'static str> {
+    let mut enabled: std::collections::BTreeSet<&'static str> =
+        registry::all().filter(|r| r.default_enabled).map(|r| r.code).collect();
+    for layer in layers {
+        if let Some(select) = &layer.select {
+            enabled = select.iter().flat_map(|s| registry::matching(s)).map(|r| r.code).collect();
+        }
+        enabled.extend(layer.extend_select.iter().flat_map(|s| registry::matching(s)).map(|r| r.code));
+        for s in &layer.ignore {
+            for r in registry::matching(s) {
+                enabled.remove(r.code);
+            }
+        }
+    }
+    enabled
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations() {
+        assert_eq!(parse_duration("30s"), Some(30));
+        assert_eq!(parse_duration("15m"), Some(900));
+        assert_eq!(parse_duration("1h"), Some(3600));
+        assert_eq!(parse_duration("1d"), Some(86400));
+        assert_eq!(parse_duration("90"), Some(90));
+        assert_eq!(parse_duration("15 minutes"), None);
+        assert_eq!(parse_duration("m"), None);
+    }
+}

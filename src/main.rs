@@ -1,0 +1,232 @@
+//! The `preflight` command line. Everything else lives in the library.
+
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use preflight::config::SelectLayer;
+use preflight::diagnostic::Severity;
+use preflight::registry;
+use preflight::report::{self, Format};
+
+#[derive(Parser)]
+#[command(
+    name = "preflight",
+    version,
+    about = "Checks a Django project's production deployment: settings, env files, Dockerfiles and Compose files."
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Lint files and folders (default: the current folder).
+    Check(CheckArgs),
+    /// Print the rule catalogue.
+    Rules {
+        #[arg(long, value_enum, default_value_t = RulesFormat::Text)]
+        format: RulesFormat,
+    },
+    /// Print a rule's documentation.
+    Explain {
+        /// A rule code (`ENV002`) or name (`env-duplicate-key`).
+        rule: String,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum RulesFormat {
+    Text,
+    Json,
+    Markdown,
+}
+
+#[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
+enum Color {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(clap::Args)]
+struct CheckArgs {
+    /// Files or folders to lint.
+    paths: Vec<PathBuf>,
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    output_format: Format,
+    /// Rules to enable, replacing the defaults (codes, names or prefixes: `ENV`, `ENV1`, `DJ01`).
+    #[arg(long, value_delimiter = ',')]
+    select: Option<Vec<String>>,
+    /// Rules to enable on top of the selection.
+    #[arg(long, value_delimiter = ',')]
+    extend_select: Vec<String>,
+    /// Rules to disable.
+    #[arg(long, value_delimiter = ',')]
+    ignore: Vec<String>,
+    /// Use this config file instead of searching for one.
+    #[arg(long)]
+    config: Option<PathBuf>,
+    /// Ignore every config file.
+    #[arg(long)]
+    isolated: bool,
+    /// Exit 1 when a finding of at least this severity remains [default: warning].
+    #[arg(long, value_enum)]
+    fail_on: Option<Severity>,
+    /// Always exit 0 unless Preflight itself fails.
+    #[arg(long)]
+    exit_zero: bool,
+    /// Print the number of findings per rule.
+    #[arg(long)]
+    statistics: bool,
+    /// Print every file seen, its kind, its environment and why.
+    #[arg(long)]
+    show_files: bool,
+    #[arg(long, value_enum, default_value_t = Color::Auto)]
+    color: Color,
+    /// Print diagnostics only (no summary line).
+    #[arg(long, short)]
+    quiet: bool,
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let code = if e.use_stderr() { 2 } else { 0 };
+            let _ = e.print();
+            return ExitCode::from(code);
+        }
+    };
+    match cli.command {
+        Command::Check(args) => run_check(args),
+        Command::Rules { format } => {
+            print_out(&match format {
+                RulesFormat::Text => rules_text(),
+                RulesFormat::Json => rules_json(),
+                RulesFormat::Markdown => preflight::registry::rules_markdown(),
+            });
+            ExitCode::SUCCESS
+        }
+        Command::Explain { rule } => match registry::find(&rule).and_then(registry::doc) {
+            Some(doc) => {
+                print_out(doc);
+                ExitCode::SUCCESS
+            }
+            None => {
+                eprintln!("error: no rule `{rule}` (`preflight rules` lists them)");
+                ExitCode::from(2)
+            }
+        },
+    }
+}
+
+/// Writes to stdout, ignoring a closed pipe (`preflight rules | head`).
+fn print_out(s: &str) {
+    let mut out = std::io::stdout().lock();
+    let _ = out.write_all(s.as_bytes());
+    let _ = out.flush();
+}
+
+fn run_check(args: CheckArgs) -> ExitCode {
+    for s in args.select.iter().flatten().chain(&args.extend_select).chain(&args.ignore) {
+        if !registry::is_valid_selector(s) {
+            eprintln!("error: unknown rule code or name `{s}` (`preflight rules` lists them)");
+            return ExitCode::from(2);
+        }
+    }
+    let opts = preflight::Options {
+        paths: args.paths.clone(),
+        config: args.config.clone(),
+        isolated: args.isolated,
+        selection: SelectLayer {
+            select: args.select.clone(),
+            extend_select: args.extend_select.clone(),
+            ignore: args.ignore.clone(),
+        },
+    };
+    let report = match preflight::check(&opts) {
+        Ok(r) => r,
+        Err(preflight::CheckError::Usage(m)) => {
+            eprintln!("error: {m}");
+            return ExitCode::from(2);
+        }
+        Err(preflight::CheckError::Config(e)) => {
+            eprintln!("{:?}", e.report());
+            return ExitCode::from(2);
+        }
+    };
+    let stdout_tty = std::io::stdout().is_terminal();
+    let color = match args.color {
+        Color::Always => true,
+        Color::Never => false,
+        Color::Auto => stdout_tty && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+    };
+    let mut out = String::new();
+    if args.show_files {
+        for f in &report.seen {
+            out.push_str(&format!("{}\t{}\t{}\t{}\n", f.path, f.kind.as_str(), f.environment.as_str(), f.reason));
+        }
+    }
+    out.push_str(&match args.output_format {
+        Format::Human => report::human::render(&report, color),
+        Format::Concise => report::concise::render(&report),
+        Format::Json => report::json::render(&report),
+        Format::Sarif => report::sarif::render(&report),
+        Format::Github => report::github::render(&report),
+    });
+    let textual = matches!(args.output_format, Format::Human | Format::Concise);
+    if args.statistics && textual {
+        out.push_str(&report::statistics(&report));
+    }
+    if textual && !args.quiet {
+        let (e, w, i) = (report.count(Severity::Error), report.count(Severity::Warning), report.count(Severity::Info));
+        if e + w + i == 0 {
+            out.push_str(&format!("All checks passed ({} files).\n", report.project.files.len()));
+        } else {
+            out.push_str(&format!(
+                "Found {} problems ({e} errors, {w} warnings, {i} infos) in {} files.\n",
+                e + w + i,
+                report.project.files.len()
+            ));
+        }
+    }
+    print_out(&out);
+    let threshold = args.fail_on.or(report.config_fail_on).unwrap_or(Severity::Warning);
+    if !args.exit_zero && report.diagnostics.iter().any(|d| d.severity >= threshold) {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+fn rules_text() -> String {
+    let mut out = String::new();
+    for r in registry::all() {
+        out.push_str(&format!(
+            "{:<7} {:<32} {:<4} {:<8} {}\n",
+            r.code,
+            r.name,
+            r.family.prefix(),
+            r.severity.as_str(),
+            if r.default_enabled { "on" } else { "off" }
+        ));
+    }
+    out
+}
+
+fn rules_json() -> String {
+    let rows: Vec<_> = registry::all()
+        .map(|r| {
+            serde_json::json!({
+                "code": r.code, "name": r.name, "family": r.family.prefix(), "severity": r.severity,
+                "enabled_by_default": r.default_enabled, "summary": r.summary,
+            })
+        })
+        .collect();
+    let mut s = serde_json::to_string_pretty(&rows).expect("serializable");
+    s.push('\n');
+    s
+}

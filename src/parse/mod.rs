@@ -1,0 +1,3 @@
+//! Parsers: text to typed models with byte spans. They know nothing of rules.
+
+pub mod dotenv;

@@ -1,0 +1,186 @@
+//! The rule registry: every rule's code, name, family, default severity and check function.
+//!
+//! Adding a rule: one file under `src/rules/<family>/`, one line in [`RULES`], one doc in `rules/`.
+
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::project::{EnvFileCtx, Project};
+use crate::rules;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+pub enum Family {
+    #[serde(rename = "DJ")]
+    Django,
+    #[serde(rename = "SEC")]
+    Secrets,
+    #[serde(rename = "ENV")]
+    Env,
+    #[serde(rename = "DF")]
+    Dockerfile,
+    #[serde(rename = "DC")]
+    Compose,
+    #[serde(rename = "DEP")]
+    Deployment,
+    #[serde(rename = "PF")]
+    Tool,
+}
+
+impl Family {
+    pub fn prefix(self) -> &'static str {
+        match self {
+            Family::Django => "DJ",
+            Family::Secrets => "SEC",
+            Family::Env => "ENV",
+            Family::Dockerfile => "DF",
+            Family::Compose => "DC",
+            Family::Deployment => "DEP",
+            Family::Tool => "PF",
+        }
+    }
+
+    pub fn title(self) -> &'static str {
+        match self {
+            Family::Django => "Django settings",
+            Family::Secrets => "Secrets",
+            Family::Env => "Env files",
+            Family::Dockerfile => "Dockerfiles",
+            Family::Compose => "Compose files",
+            Family::Deployment => "Deployment wiring",
+            Family::Tool => "Tool",
+        }
+    }
+}
+
+/// Which environments a rule speaks about (RULES.md, "Environments").
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// Production files only (including ambiguous files treated as production).
+    Production,
+    /// Every file but templates (`.env.example`): style and syntax rules.
+    NonTemplate,
+    /// Every file, templates included (provider tokens, tool rules).
+    Everywhere,
+}
+
+/// How a rule is run.
+#[derive(Clone, Copy)]
+pub enum Check {
+    /// Once per parsed env file.
+    EnvFile(fn(&EnvFileCtx<'_>, &mut Vec<Diagnostic>)),
+    /// Once over the whole project model.
+    Project(fn(&Project, &mut Vec<Diagnostic>)),
+    /// Emitted by the pipeline itself (unreadable files, unused suppressions).
+    Pipeline,
+}
+
+pub struct Rule {
+    pub code: &'static str,
+    pub name: &'static str,
+    pub family: Family,
+    pub severity: Severity,
+    pub default_enabled: bool,
+    pub scope: Scope,
+    /// One line: what the rule reports (SARIF shortDescription, `preflight rules`).
+    pub summary: &'static str,
+    pub check: Check,
+}
+
+impl std::fmt::Debug for Rule {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} {}", self.code, self.name)
+    }
+}
+
+/// Every registered rule, in code order.
+pub static RULES: &[&Rule] = &[
+    &rules::env::syntax_error::RULE,
+    &rules::env::duplicate_key::RULE,
+    &rules::tool::unreadable_file::RULE,
+    &rules::tool::unused_suppression::RULE,
+];
+
+pub fn all() -> impl Iterator<Item = &'static Rule> {
+    RULES.iter().copied()
+}
+
+/// A rule by code or name (case-insensitive code, exact kebab-case name).
+pub fn find(code_or_name: &str) -> Option<&'static Rule> {
+    all().find(|r| r.code.eq_ignore_ascii_case(code_or_name) || r.name == code_or_name)
+}
+
+pub fn by_code(code: &str) -> &'static Rule {
+    find(code).unwrap_or_else(|| panic!("rule {code} is not registered"))
+}
+
+/// True when `s` is a code, a name, a code prefix (`ENV`, `ENV1`, `DJ01`) or `ALL`.
+pub fn is_valid_selector(s: &str) -> bool {
+    !matching(s).is_empty() || is_catalogue_prefix(s)
+}
+
+/// Prefixes of catalogue codes that have no registered rule yet are still valid selectors
+/// (`--select DF` before any Dockerfile rule exists selects nothing, and is not an error).
+fn is_catalogue_prefix(s: &str) -> bool {
+    let upper = s.to_ascii_uppercase();
+    ["DJ", "SEC", "ENV", "DF", "DC", "DEP", "PF"].iter().any(|fam| {
+        upper.strip_prefix(fam).is_some_and(|rest| rest.len() <= 3 && rest.bytes().all(|b| b.is_ascii_digit()))
+    })
+}
+
+/// The rules a selector names.
+pub fn matching(selector: &str) -> Vec<&'static Rule> {
+    if selector.eq_ignore_ascii_case("ALL") {
+        return all().collect();
+    }
+    if let Some(rule) = all().find(|r| r.name == selector) {
+        return vec![rule];
+    }
+    let upper = selector.to_ascii_uppercase();
+    all()
+        // A selector is a code prefix at least as long as the family prefix: `DE` selects nothing.
+        .filter(|r| r.code.starts_with(&upper) && upper.starts_with(r.family.prefix()))
+        .collect()
+}
+
+pub const DOCS_BASE_URL: &str = "https://github.com/preflight-lint/preflight/blob/main/rules/";
+
+pub fn doc_url(code: &str, name: &str) -> String {
+    format!("{DOCS_BASE_URL}{code}-{name}.md")
+}
+
+/// The markdown docs under `rules/`, embedded at build time: `(file name, text)`.
+pub static DOCS: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/rule_docs.rs"));
+
+/// A rule's markdown doc.
+pub fn doc(rule: &Rule) -> Option<&'static str> {
+    let file = format!("{}-{}.md", rule.code, rule.name);
+    DOCS.iter().find(|(name, _)| *name == file).map(|(_, text)| *text)
+}
+
+/// The text of a `## Section` of a rule's doc, trimmed, up to the next heading.
+pub fn doc_section(rule: &Rule, section: &str) -> Option<&'static str> {
+    let doc = doc(rule)?;
+    let heading = format!("## {section}");
+    let start = doc.find(&heading)? + heading.len();
+    let rest = &doc[start..];
+    let end = rest.find("\n## ").unwrap_or(rest.len());
+    Some(rest[..end].trim())
+}
+
+/// The rule table for the README (`preflight rules --format markdown`).
+pub fn rules_markdown() -> String {
+    let mut out =
+        String::from("| Code | Name | Family | Severity | Default | What it reports |\n|---|---|---|---|---|---|\n");
+    for r in all() {
+        out.push_str(&format!(
+            "| [{}](rules/{}-{}.md) | {} | {} | {} | {} | {} |\n",
+            r.code,
+            r.code,
+            r.name,
+            r.name,
+            r.family.prefix(),
+            r.severity.as_str(),
+            if r.default_enabled { "on" } else { "off" },
+            r.summary.replace('|', "\\|")
+        ));
+    }
+    out
+}

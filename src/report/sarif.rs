@@ -1,0 +1,154 @@
+//! SARIF 2.1.0 for code scanning: a `rules[]` table of every enabled rule, results with regions
+//! and related locations, URIs relative to `%SRCROOT%`, and fingerprints that survive unrelated
+//! edits above a finding.
+
+use std::collections::HashMap;
+
+use serde_json::{json, Value};
+
+use crate::check::Report;
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::registry;
+
+pub const SCHEMA_URI: &str =
+    "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json";
+
+fn level(s: Severity) -> &'static str {
+    match s {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Info => "note",
+    }
+}
+
+/// Percent-encodes a relative path for a URI reference (keeps `/` and unreserved characters).
+fn uri_path(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for b in path.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~/".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// 64-bit FNV-1a: stable across platforms and Rust versions (unlike `DefaultHasher`).
+fn fnv1a(data: &[u8]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for &b in data {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    h
+}
+
+fn physical(report: &Report, span: &crate::source::Span) -> Value {
+    let src = report.source(span);
+    let (start, end) = (src.position(span.start), src.position(span.end));
+    json!({
+        "artifactLocation": {"uri": uri_path(&src.display_path()), "uriBaseId": "%SRCROOT%"},
+        "region": {
+            "startLine": start.row,
+            "startColumn": start.column,
+            "endLine": end.row,
+            "endColumn": end.column,
+        }
+    })
+}
+
+/// Fingerprint from the rule, the file, the (masked, whitespace-normalised) text of the finding's
+/// line and its occurrence count among identical lines: line numbers play no part.
+fn fingerprints(report: &Report) -> Vec<String> {
+    let mut seen: HashMap<(String, String, &str), usize> = HashMap::new();
+    report
+        .diagnostics
+        .iter()
+        .map(|d: &Diagnostic| {
+            let src = report.source(&d.span);
+            let row = src.position(d.span.start).row;
+            let redacted = src.redacted_text();
+            let line: String = redacted[src.line_range(row)].split_whitespace().collect::<Vec<_>>().join(" ");
+            let path = src.display_path();
+            let n = seen.entry((path.clone(), line.clone(), d.code)).or_insert(0);
+            *n += 1;
+            let key = format!("{}\0{}\0{}\0{}", d.code, path, line, n);
+            format!("{:016x}", fnv1a(key.as_bytes()))
+        })
+        .collect()
+}
+
+pub fn render(report: &Report) -> String {
+    let rules: Vec<Value> = report
+        .enabled
+        .iter()
+        .map(|r| {
+            json!({
+                "id": r.code,
+                "name": r.name,
+                "shortDescription": {"text": r.summary},
+                "fullDescription": {"text": registry::doc_section(r, "What it does").unwrap_or(r.summary)},
+                "helpUri": registry::doc_url(r.code, r.name),
+                "defaultConfiguration": {"level": level(r.severity)},
+                "properties": {"tags": [r.family.prefix(), r.family.title()]},
+            })
+        })
+        .collect();
+    let index: HashMap<&str, usize> = report.enabled.iter().enumerate().map(|(i, r)| (r.code, i)).collect();
+    let prints = fingerprints(report);
+    let results: Vec<Value> = report
+        .diagnostics
+        .iter()
+        .zip(prints)
+        .map(|(d, print)| {
+            let related: Vec<Value> = d
+                .related
+                .iter()
+                .enumerate()
+                .map(|(i, r)| json!({"id": i + 1, "physicalLocation": physical(report, &r.span), "message": {"text": r.message}}))
+                .collect();
+            let mut result = json!({
+                "ruleId": d.code,
+                "level": level(d.severity),
+                "message": {"text": d.message},
+                "locations": [{"physicalLocation": physical(report, &d.span)}],
+                "partialFingerprints": {"preflightFindingHash/v1": print},
+            });
+            if let Some(i) = index.get(d.code) {
+                result["ruleIndex"] = json!(i);
+            }
+            if !related.is_empty() {
+                result["relatedLocations"] = Value::Array(related);
+            }
+            result
+        })
+        .collect();
+    let root = std::env::current_dir()
+        .ok()
+        .map(|p| {
+            let s = crate::source::display_path(&p);
+            let s = if s.starts_with('/') { s } else { format!("/{s}") };
+            format!("file://{}/", uri_path(s.trim_end_matches('/')))
+        })
+        .unwrap_or_else(|| "file:///".into());
+    let log = json!({
+        "$schema": SCHEMA_URI,
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {
+                "name": "preflight",
+                "version": env!("CARGO_PKG_VERSION"),
+                "semanticVersion": env!("CARGO_PKG_VERSION"),
+                "informationUri": "https://github.com/preflight-lint/preflight",
+                "rules": rules,
+            }},
+            "originalUriBaseIds": {"%SRCROOT%": {"uri": root}},
+            "columnKind": "unicodeCodePoints",
+            "results": results,
+        }]
+    });
+    let mut s = serde_json::to_string_pretty(&log).expect("serializable");
+    s.push('\n');
+    s
+}
