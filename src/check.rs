@@ -141,11 +141,17 @@ pub fn check(opts: &Options) -> Result<Report, CheckError> {
     }
     found.sort_by(|a, b| a.0.display.cmp(&b.0.display));
 
-    // Read and parse in parallel.
+    // Which rules are on for which config.
+    let enabled_by_config: Vec<BTreeSet<&'static str>> =
+        configs.iter().map(|c| resolve_selection(&[&c.selection, &opts.selection])).collect();
+    let any_enabled: BTreeSet<&'static str> = enabled_by_config.iter().flatten().copied().collect();
+    let enabled: Vec<&'static Rule> = registry::all().filter(|r| any_enabled.contains(r.code)).collect();
+
+    // Read and parse in parallel (only the kinds an enabled rule reads).
     let loaded: Vec<(ProjectFile, Option<String>)> = found
         .into_par_iter()
         .map(|(found, config)| {
-            let needed = reads_contents(found.kind);
+            let needed = reads_contents(found.kind, &enabled);
             let (text, error) = if needed { read_text(&found.path) } else { (String::new(), None) };
             let mut source = SourceFile::new(found.display.clone(), text);
             let parsed = match (found.kind, &error, needed) {
@@ -168,12 +174,6 @@ pub fn check(opts: &Options) -> Result<Report, CheckError> {
         files.push(file);
     }
     let project = Project { files, configs };
-
-    // Which rules are on for which config.
-    let enabled_by_config: Vec<BTreeSet<&'static str>> =
-        project.configs.iter().map(|c| resolve_selection(&[&c.selection, &opts.selection])).collect();
-    let any_enabled: BTreeSet<&'static str> = enabled_by_config.iter().flatten().copied().collect();
-    let enabled: Vec<&'static Rule> = registry::all().filter(|r| any_enabled.contains(r.code)).collect();
 
     // Run the rules.
     let mut diagnostics: Vec<Diagnostic> = run_rules(&project, &enabled);
@@ -239,9 +239,9 @@ pub fn check(opts: &Options) -> Result<Report, CheckError> {
     Ok(Report { project, diagnostics, seen, enabled, config_fail_on })
 }
 
-/// Whether any rule reads this kind of file today (others are classified but never opened).
-fn reads_contents(kind: Kind) -> bool {
-    registry::all().any(|r| match r.check {
+/// Whether an enabled rule reads this kind of file (others are classified but never opened).
+fn reads_contents(kind: Kind, enabled: &[&'static Rule]) -> bool {
+    enabled.iter().any(|r| match r.check {
         Check::EnvFile(_) => kind == Kind::EnvFile,
         Check::Project(_) | Check::Pipeline => false,
     })

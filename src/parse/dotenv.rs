@@ -109,9 +109,13 @@ impl Cursor<'_> {
         matches!(self.peek(), None | Some(b'\n' | b'\r'))
     }
 
+    /// Skips whitespace other than line breaks (Unicode whitespace too, like Python's `\s`).
     fn skip_blanks(&mut self) {
-        while matches!(self.peek(), Some(b' ' | b'\t' | b'\x0b' | b'\x0c')) {
-            self.pos += 1;
+        while let Some(ch) = self.text[self.pos..].chars().next() {
+            if ch == '\n' || ch == '\r' || !ch.is_whitespace() {
+                break;
+            }
+            self.pos += ch.len_utf8();
         }
     }
 
@@ -175,8 +179,8 @@ pub fn parse(text: &str) -> EnvFile {
     file
 }
 
-fn is_key_byte(b: u8) -> bool {
-    !(b == b'=' || b == b'#' || b.is_ascii_whitespace())
+fn is_key_char(ch: char) -> bool {
+    !(ch == '=' || ch == '#' || ch.is_whitespace())
 }
 
 fn parse_binding(c: &mut Cursor<'_>, stmt_start: usize, line: usize) -> Result<EnvEntry, (usize, String)> {
@@ -197,10 +201,9 @@ fn parse_binding(c: &mut Cursor<'_>, stmt_start: usize, line: usize) -> Result<E
         (c.text[open + 1..close].to_string(), open..close + 1)
     } else {
         let k0 = c.pos;
-        // A key is any run of bytes but `=`, `#` and whitespace (python-dotenv); stopping only at
-        // ASCII bytes keeps multi-byte characters whole.
-        while c.peek().is_some_and(is_key_byte) {
-            c.pos += 1;
+        // A key is any run of characters but `=`, `#` and whitespace (python-dotenv).
+        while let Some(ch) = c.text[c.pos..].chars().next().filter(|&ch| is_key_char(ch)) {
+            c.pos += ch.len_utf8();
         }
         if c.pos == k0 {
             return Err((k0, "expected a variable name".into()));
@@ -279,7 +282,7 @@ fn parse_value(c: &mut Cursor<'_>) -> Result<EnvValue, (usize, String)> {
             // An inline comment needs whitespace before `#`; a glued `#` is part of the value.
             let cut = rest
                 .char_indices()
-                .find(|&(i, ch)| ch == '#' && i > 0 && rest[..i].ends_with([' ', '\t']))
+                .find(|&(i, ch)| ch == '#' && i > 0 && rest[..i].ends_with(char::is_whitespace))
                 .map_or(rest.len(), |(i, _)| i);
             let value = rest[..cut].trim_end();
             let span = open..open + value.len();

@@ -163,7 +163,8 @@ fn build(report: &Report, d: &Diagnostic, links: bool) -> Rendered {
         help,
         url: links.then(|| d.url()),
         source: IndexedSource::new(primary),
-        labels,
+        // A whole-file finding on a file with no text (unreadable) has nothing to show.
+        labels: if primary.text.is_empty() { Vec::new() } else { labels },
         related,
     }
 }
