@@ -240,11 +240,14 @@ pub fn check(opts: &Options) -> Result<Report, CheckError> {
 }
 
 /// Whether an enabled rule reads this kind of file (others are classified but never opened).
+/// PF001 alone reads every kind some rule could read, to say which of them cannot be read.
 fn reads_contents(kind: Kind, enabled: &[&'static Rule]) -> bool {
-    enabled.iter().any(|r| match r.check {
+    let consumes = |r: &Rule| match r.check {
         Check::EnvFile(_) => kind == Kind::EnvFile,
         Check::Project(_) | Check::Pipeline => false,
-    })
+    };
+    let pf001 = crate::rules::tool::unreadable_file::RULE.code;
+    enabled.iter().any(|r| consumes(r)) || (enabled.iter().any(|r| r.code == pf001) && registry::all().any(consumes))
 }
 
 fn run_rules(project: &Project, enabled: &[&'static Rule]) -> Vec<Diagnostic> {

@@ -44,7 +44,10 @@ impl ConfigError {
         let report = miette::Report::new(diag);
         match &self.file {
             Some((path, text)) => {
-                report.with_source_code(miette::NamedSource::new(crate::source::display_path(path), text.clone()))
+                // Shown relative to the current folder when it lies below it, as linted files are.
+                let cwd = std::env::current_dir().unwrap_or_default();
+                let shown = path.strip_prefix(&cwd).unwrap_or(path);
+                report.with_source_code(miette::NamedSource::new(crate::source::display_path(shown), text.clone()))
             }
             None => report,
         }
@@ -120,14 +123,17 @@ pub struct Config {
     pub thresholds: Thresholds,
 }
 
+/// A list of strings, each with its span, and the span of the whole list.
+type SpannedList = Spanned<Vec<Spanned<String>>>;
+
 #[derive(Deserialize, Default)]
 #[serde(rename_all = "kebab-case", deny_unknown_fields)]
 struct RawConfig {
     select: Option<Vec<Spanned<String>>>,
     extend_select: Option<Vec<Spanned<String>>>,
     ignore: Option<Vec<Spanned<String>>>,
-    per_file_ignores: Option<BTreeMap<String, Spanned<Vec<Spanned<String>>>>>,
-    severity: Option<Spanned<BTreeMap<String, Spanned<String>>>>,
+    per_file_ignores: Option<BTreeMap<Spanned<String>, SpannedList>>,
+    severity: Option<BTreeMap<Spanned<String>, Spanned<String>>>,
     fail_on: Option<Spanned<String>>,
     exclude: Option<Vec<Spanned<String>>>,
     extend_exclude: Option<Vec<Spanned<String>>>,
@@ -288,7 +294,8 @@ impl Config {
             ignore: selectors(raw.ignore)?,
         };
         for (pattern, codes) in raw.per_file_ignores.unwrap_or_default() {
-            let span = codes.span();
+            let span = pattern.span();
+            let pattern = pattern.into_inner();
             let set = Glob::new(&pattern)
                 .map_err(|e| {
                     err(span.clone(), format!("invalid glob `{pattern}` in per-file-ignores: {}", e.kind()), None)
@@ -297,10 +304,13 @@ impl Config {
             cfg.per_file_ignores.push((pattern, set, selectors(Some(codes.into_inner()))?));
         }
         if let Some(sev) = raw.severity {
-            let whole = sev.span();
-            for (code, level) in sev.into_inner() {
-                let Some(rule) = registry::find(&code) else {
-                    return Err(err(whole, format!("unknown rule code or name `{code}` in [severity]"), None));
+            for (code, level) in sev {
+                let Some(rule) = registry::find(code.get_ref()) else {
+                    return Err(err(
+                        code.span(),
+                        format!("unknown rule code or name `{}` in [severity]", code.get_ref()),
+                        Some("`preflight rules` lists every code and name".into()),
+                    ));
                 };
                 let Some(l) = Severity::parse(level.get_ref()) else {
                     return Err(err(

@@ -94,10 +94,28 @@ struct CheckArgs {
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(c) => c,
-        Err(e) => {
-            let code = if e.use_stderr() { 2 } else { 0 };
+        Err(e) if !e.use_stderr() => {
+            // `--help`, `--version`: printed as clap renders them.
             let _ = e.print();
-            return ExitCode::from(code);
+            return ExitCode::SUCCESS;
+        }
+        Err(e) if e.kind() == clap::error::ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+            let _ = e.print();
+            return ExitCode::from(2);
+        }
+        Err(e) => {
+            // A usage error is one line: clap's message and its hints, without the usage block.
+            let rendered = e.render().to_string();
+            let line = rendered
+                .lines()
+                .take_while(|l| !l.starts_with("Usage:"))
+                .map(str::trim)
+                .filter(|l| !l.is_empty() && !l.starts_with("For more information"))
+                .collect::<Vec<_>>()
+                .join(" ")
+                .replace(" tip: ", "; tip: ");
+            eprintln!("{line} (see `preflight --help`)");
+            return ExitCode::from(2);
         }
     };
     match cli.command {

@@ -2,7 +2,9 @@
 //! and related locations, URIs relative to `%SRCROOT%`, and fingerprints that survive unrelated
 //! edits above a finding.
 
+use std::cell::RefCell;
 use std::collections::HashMap;
+use std::rc::Rc;
 
 use serde_json::{json, Value};
 
@@ -44,23 +46,59 @@ fn fnv1a(data: &[u8]) -> u64 {
     h
 }
 
-fn physical(report: &Report, span: &crate::source::Span) -> Value {
-    let src = report.source(span);
+/// Each file's text with secrets masked, computed once per file.
+struct Masked<'r> {
+    report: &'r Report,
+    texts: RefCell<HashMap<usize, Rc<str>>>,
+}
+
+impl<'r> Masked<'r> {
+    fn new(report: &'r Report) -> Self {
+        Masked { report, texts: RefCell::new(HashMap::new()) }
+    }
+
+    fn text(&self, file: usize) -> Rc<str> {
+        self.texts
+            .borrow_mut()
+            .entry(file)
+            .or_insert_with(|| self.report.project.files[file].source.redacted_text().into())
+            .clone()
+    }
+}
+
+/// A location with its region, the region's (masked) text as `snippet`, and the whole lines
+/// around it as `contextRegion`, so a viewer without the checkout still shows the code.
+fn physical(masked: &Masked<'_>, span: &crate::source::Span) -> Value {
+    let src = masked.report.source(span);
     let (start, end) = (src.position(span.start), src.position(span.end));
-    json!({
+    let text = masked.text(span.file);
+    let mut region = json!({
+        "startLine": start.row,
+        "startColumn": start.column,
+        "endLine": end.row,
+        "endColumn": end.column,
+    });
+    let mut location = json!({
         "artifactLocation": {"uri": uri_path(&src.display_path()), "uriBaseId": "%SRCROOT%"},
-        "region": {
-            "startLine": start.row,
-            "startColumn": start.column,
-            "endLine": end.row,
-            "endColumn": end.column,
+    });
+    if let Some(snippet) = text.get(span.start..span.end).filter(|t| !t.is_empty()) {
+        region["snippet"] = json!({"text": snippet});
+        let (first, last) = (src.line_range(start.row), src.line_range(end.row));
+        if let Some(lines) = text.get(first.start..last.end.max(first.start)) {
+            location["contextRegion"] = json!({
+                "startLine": start.row,
+                "endLine": end.row,
+                "snippet": {"text": lines},
+            });
         }
-    })
+    }
+    location["region"] = region;
+    location
 }
 
 /// Fingerprint from the rule, the file, the (masked, whitespace-normalised) text of the finding's
 /// line and its occurrence count among identical lines: line numbers play no part.
-fn fingerprints(report: &Report) -> Vec<String> {
+fn fingerprints(report: &Report, masked: &Masked<'_>) -> Vec<String> {
     let mut seen: HashMap<(String, String, &str), usize> = HashMap::new();
     report
         .diagnostics
@@ -68,7 +106,7 @@ fn fingerprints(report: &Report) -> Vec<String> {
         .map(|d: &Diagnostic| {
             let src = report.source(&d.span);
             let row = src.position(d.span.start).row;
-            let redacted = src.redacted_text();
+            let redacted = masked.text(d.span.file);
             let line: String = redacted[src.line_range(row)].split_whitespace().collect::<Vec<_>>().join(" ");
             let path = src.display_path();
             let n = seen.entry((path.clone(), line.clone(), d.code)).or_insert(0);
@@ -96,7 +134,8 @@ pub fn render(report: &Report) -> String {
         })
         .collect();
     let index: HashMap<&str, usize> = report.enabled.iter().enumerate().map(|(i, r)| (r.code, i)).collect();
-    let prints = fingerprints(report);
+    let masked = Masked::new(report);
+    let prints = fingerprints(report, &masked);
     let results: Vec<Value> = report
         .diagnostics
         .iter()
@@ -106,13 +145,13 @@ pub fn render(report: &Report) -> String {
                 .related
                 .iter()
                 .enumerate()
-                .map(|(i, r)| json!({"id": i + 1, "physicalLocation": physical(report, &r.span), "message": {"text": r.message}}))
+                .map(|(i, r)| json!({"id": i + 1, "physicalLocation": physical(&masked, &r.span), "message": {"text": r.message}}))
                 .collect();
             let mut result = json!({
                 "ruleId": d.code,
                 "level": level(d.severity),
                 "message": {"text": d.message},
-                "locations": [{"physicalLocation": physical(report, &d.span)}],
+                "locations": [{"physicalLocation": physical(&masked, &d.span)}],
                 "partialFingerprints": {"preflightFindingHash/v1": print},
             });
             if let Some(i) = index.get(d.code) {
