@@ -82,9 +82,9 @@ pub struct Discovered {
     pub explicit: bool,
 }
 
-const TEMPLATE_TOKENS: &[&str] = &["example", "sample", "template", "dist"];
-const DEVELOPMENT_TOKENS: &[&str] = &["local", "dev", "development", "test", "testing", "ci"];
-const PRODUCTION_TOKENS: &[&str] = &["prod", "production", "live", "release", "staging", "stage", "qa", "uat"];
+pub const TEMPLATE_TOKENS: &[&str] = &["example", "sample", "template", "dist"];
+pub const DEVELOPMENT_TOKENS: &[&str] = &["local", "dev", "development", "test", "testing", "ci"];
+pub const PRODUCTION_TOKENS: &[&str] = &["prod", "production", "live", "release", "staging", "stage", "qa", "uat"];
 
 /// Directory names never descended into.
 pub const DEFAULT_EXCLUDES: &[&str] = &[

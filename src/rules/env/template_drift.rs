@@ -22,10 +22,7 @@ pub const RULE: Rule = Rule {
     check: Check::EnvFile(check),
 };
 
-/// The tokens that make a name a template, and those that make it development (the same lists as
-/// `discover.rs`; a test below checks that each classifies so).
-const TEMPLATE_TOKENS: &[&str] = &["example", "sample", "template", "dist"];
-const DEVELOPMENT_TOKENS: &[&str] = &["local", "dev", "development", "test", "testing", "ci"];
+use crate::discover::{DEVELOPMENT_TOKENS, TEMPLATE_TOKENS};
 
 /// An env file of one folder, with what pairing needs.
 struct Member<'a> {
@@ -200,21 +197,6 @@ fn compare(prod: &Member<'_>, templates: &[&Member<'_>], out: &mut Vec<Diagnosti
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::Config;
-    use crate::discover::Classifier;
-
-    #[test]
-    fn token_lists_agree_with_discovery() {
-        let config = Config::default();
-        let classifier = Classifier::new(&config);
-        let class = |name: &str| classifier.classify(Path::new(name), Path::new(name), Kind::EnvFile).env;
-        for t in TEMPLATE_TOKENS {
-            assert_eq!(class(&format!(".env.{t}")), Environment::Template, "{t}");
-        }
-        for t in DEVELOPMENT_TOKENS {
-            assert_eq!(class(&format!(".env.{t}")), Environment::Development, "{t}");
-        }
-    }
 
     #[test]
     fn stems_drop_template_tokens() {
