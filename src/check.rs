@@ -157,7 +157,7 @@ pub fn check(opts: &Options) -> Result<Report, CheckError> {
             let parsed = match (found.kind, &error, needed) {
                 (Kind::EnvFile, None, true) => {
                     let env = dotenv::parse(&source.text);
-                    source.redactions = crate::secrets::env_redactions(&env);
+                    source.redactions = crate::secrets::env_redactions(&env, &source.text);
                     Parsed::Env(env)
                 }
                 _ => Parsed::Unparsed,

@@ -86,7 +86,10 @@ pub const TEMPLATE_TOKENS: &[&str] = &["example", "sample", "template", "dist"];
 pub const DEVELOPMENT_TOKENS: &[&str] = &["local", "dev", "development", "test", "testing", "ci"];
 pub const PRODUCTION_TOKENS: &[&str] = &["prod", "production", "live", "release", "staging", "stage", "qa", "uat"];
 
-/// Directory names never descended into.
+/// Version-control folders: never walked, whatever `exclude` says.
+const VCS_DIRS: &[&str] = &[".git", ".hg", ".svn", ".bzr", "_darcs", ".jj"];
+
+/// Directory names not descended into unless `exclude` replaces this list.
 pub const DEFAULT_EXCLUDES: &[&str] = &[
     ".git",
     ".hg",
@@ -301,6 +304,9 @@ pub fn walk(root: &Path, config: &Config) -> Vec<(PathBuf, PathBuf, Kind)> {
             }
             let is_dir = entry.file_type().is_some_and(|t| t.is_dir());
             let rel = entry.path().strip_prefix(&root).unwrap_or(entry.path());
+            if is_dir && VCS_DIRS.iter().any(|d| entry.file_name() == *d) {
+                return false;
+            }
             if excludes.is_excluded(rel, is_dir) {
                 return false;
             }

@@ -131,11 +131,12 @@ pub fn is_valid_selector(s: &str) -> bool {
 }
 
 /// Prefixes of catalogue codes that have no registered rule yet are still valid selectors
-/// (`--select DF` before any Dockerfile rule exists selects nothing, and is not an error).
+/// (`--select DF` before any Dockerfile rule exists selects nothing, and is not an error); a full
+/// code (family and three digits) must name a registered rule.
 fn is_catalogue_prefix(s: &str) -> bool {
     let upper = s.to_ascii_uppercase();
     ["DJ", "SEC", "ENV", "DF", "DC", "DEP", "PF"].iter().any(|fam| {
-        upper.strip_prefix(fam).is_some_and(|rest| rest.len() <= 3 && rest.bytes().all(|b| b.is_ascii_digit()))
+        upper.strip_prefix(fam).is_some_and(|rest| rest.len() < 3 && rest.bytes().all(|b| b.is_ascii_digit()))
     })
 }
 

@@ -275,14 +275,37 @@ pub fn unset_secret(key: &str, value: &str) -> Option<UnsetSecret> {
 }
 
 /// Byte ranges of secret values in an env file (masked whenever the file's text is shown).
-pub fn env_redactions(env: &EnvFile) -> Vec<Range<usize>> {
-    env.entries
+pub fn env_redactions(env: &EnvFile, text: &str) -> Vec<Range<usize>> {
+    let mut out: Vec<Range<usize>> = env
+        .entries
         .iter()
         .filter(|e| is_secret_name(&e.key))
         .filter_map(|e| e.value.as_ref().map(|v| (e, v)))
         .filter(|(e, v)| !v.value.is_empty() && !is_placeholder(&v.value, &e.key))
         .map(|(_, v)| v.inner.clone())
-        .collect()
+        .collect();
+    out.extend(env.errors.iter().filter_map(|e| unparsed_secret(text, e.span.start)));
+    out
+}
+
+/// A line that does not parse is no entry, yet it may hold a secret (`API_TOKEN="abc…` with no
+/// closing quote, `export PASSWORD abc…`): when it starts with a secret-named key, everything
+/// after the key is masked. `at` is any offset on the line.
+fn unparsed_secret(text: &str, at: usize) -> Option<Range<usize>> {
+    let start = text[..at].rfind(['\n', '\r']).map_or(0, |i| i + 1);
+    let end = text[at..].find(['\n', '\r']).map_or(text.len(), |i| at + i);
+    let body = text[start..end].trim_start();
+    let body = match body.strip_prefix("export") {
+        Some(rest) if rest.starts_with([' ', '\t']) => rest.trim_start(),
+        _ => body,
+    };
+    let key_len = body.find(|c: char| !(c.is_alphanumeric() || matches!(c, '_' | '-' | '.'))).unwrap_or(body.len());
+    if key_len == 0 || !is_secret_name(&body[..key_len]) {
+        return None;
+    }
+    let value = body[key_len..].trim_start_matches([' ', '\t', '=', ':', '"', '\'']);
+    let from = end - value.len();
+    (from < end).then_some(from..end)
 }
 
 #[cfg(test)]

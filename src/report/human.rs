@@ -174,7 +174,10 @@ pub fn render(report: &Report, color: bool) -> String {
     let theme = if color { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
     let handler = GraphicalReportHandler::new_themed(theme).with_links(color).with_context_lines(1).with_width(100);
     let mut out = String::new();
-    for d in &report.diagnostics {
+    for (i, d) in report.diagnostics.iter().enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
         let rendered = build(report, d, color);
         let _ = handler.render_report(&mut out, &rendered);
     }
