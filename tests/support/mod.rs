@@ -89,75 +89,66 @@ pub fn registered(code: &str) -> bool {
 }
 
 /// A Python interpreter in a venv under `target/test-venv` with `jsonschema` (and the format
-/// checkers it uses for `uri`/`uri-reference`) installed: created on first use with
-/// `python3 -m venv` + `pip install`, the only network access of the test suite (PyPI).
+/// checkers it uses for `uri`/`uri-reference`) installed.
+pub fn python_with_jsonschema() -> PathBuf {
+    static PYTHON: OnceLock<PathBuf> = OnceLock::new();
+    PYTHON
+        .get_or_init(|| {
+            python_venv("test-venv", &["jsonschema[format-nongpl]>=4.18,<5"], "import jsonschema, rfc3986_validator")
+        })
+        .clone()
+}
+
+/// A Python interpreter in a venv `target/<name>` with `packages` installed: created on first use
+/// with `python3 -m venv` + `pip install`, the only network access of the test suite (PyPI).
+/// `check` is Python code that succeeds once the packages are importable.
 ///
 /// Safe when several test binaries or threads ask at once: the venv is built in a private
 /// folder and renamed into place; a loser of the race throws its copy away.
-pub fn python_with_jsonschema() -> PathBuf {
-    static PYTHON: OnceLock<PathBuf> = OnceLock::new();
-    PYTHON.get_or_init(build_venv).clone()
-}
-
-fn venv_python(venv: &Path) -> PathBuf {
-    venv.join("bin").join("python")
-}
-
-fn has_jsonschema(python: &Path) -> bool {
-    python.is_file()
-        && Command::new(python)
-            .args(["-c", "import jsonschema, rfc3986_validator"])
-            .output()
-            .is_ok_and(|o| o.status.success())
-}
-
-fn build_venv() -> PathBuf {
+pub fn python_venv(name: &str, packages: &[&str], check: &str) -> PathBuf {
     // CARGO_TARGET_TMPDIR is `<target>/tmp`.
     let target = Path::new(env!("CARGO_TARGET_TMPDIR")).parent().expect("target dir").to_path_buf();
-    let venv = target.join("test-venv");
-    if has_jsonschema(&venv_python(&venv)) {
+    let venv = target.join(name);
+    let ready = |python: &Path| {
+        python.is_file() && Command::new(python).args(["-c", check]).output().is_ok_and(|o| o.status.success())
+    };
+    if ready(&venv_python(&venv)) {
         return venv_python(&venv);
     }
-    let staging = target.join(format!("test-venv.tmp-{}", std::process::id()));
+    let staging = target.join(format!("{name}.tmp-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&staging);
     let python = std::env::var("PYTHON").unwrap_or_else(|_| "python3".into());
     let status = Command::new(&python).args(["-m", "venv"]).arg(&staging).status();
     assert!(
         status.is_ok_and(|s| s.success()),
-        "`{python} -m venv {}` failed: the SARIF schema test needs Python 3 with venv",
+        "`{python} -m venv {}` failed: this test needs Python 3 with venv",
         staging.display()
     );
     let pip = Command::new(venv_python(&staging))
-        .args([
-            "-m",
-            "pip",
-            "install",
-            "--quiet",
-            "--disable-pip-version-check",
-            "--no-input",
-            "jsonschema[format-nongpl]>=4.18,<5",
-        ])
+        .args(["-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--no-input"])
+        .args(packages)
         .status();
-    assert!(pip.is_ok_and(|s| s.success()), "pip install jsonschema into {} failed", staging.display());
+    assert!(pip.is_ok_and(|s| s.success()), "pip install {packages:?} into {} failed", staging.display());
     // A venv's scripts name its own path: rename keeps `bin/python` (a symlink to the base
     // interpreter) working, and `python -m pip`/`-c` never read the scripts' shebangs.
-    match std::fs::rename(&staging, &venv) {
-        Ok(()) => {}
-        Err(_) => {
-            // Another process won, or a broken venv is in the way.
-            if !has_jsonschema(&venv_python(&venv)) {
-                let _ = std::fs::remove_dir_all(&venv);
-                if std::fs::rename(&staging, &venv).is_err() {
-                    // Someone else is mid-rename: use ours where it is.
-                    return venv_python(&staging);
-                }
+    if std::fs::rename(&staging, &venv).is_err() {
+        // Another process won, or a broken venv is in the way.
+        if !ready(&venv_python(&venv)) {
+            let _ = std::fs::remove_dir_all(&venv);
+            if std::fs::rename(&staging, &venv).is_err() {
+                // Someone else is mid-rename: use ours where it is.
+                return venv_python(&staging);
             }
-            let _ = std::fs::remove_dir_all(&staging);
         }
+        let _ = std::fs::remove_dir_all(&staging);
     }
     let python = venv_python(&venv);
-    assert!(has_jsonschema(&python), "jsonschema is not importable from {}", python.display());
+    assert!(ready(&python), "{packages:?} not importable from {}", python.display());
     python
+}
+
+fn venv_python(venv: &Path) -> PathBuf {
+    venv.join("bin").join("python")
 }
 
 /// Validates `instance` (a JSON document) against the JSON schema at `schema`, with format
