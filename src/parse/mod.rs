@@ -1,3 +1,4 @@
 //! Parsers: text to typed models with byte spans. They know nothing of rules.
 
+pub mod dockerfile;
 pub mod dotenv;

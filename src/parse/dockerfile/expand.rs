@@ -199,6 +199,9 @@ impl Words {
 
 type LexResult<T> = Result<T, String>;
 
+/// The processed text and its words, each with its byte range.
+type Processed = (String, Vec<(String, Range<usize>)>);
+
 impl<'s, 'e> Lex<'s, 'e> {
     fn new(src: &'s str, escape: char, env: &'e Env<'e>) -> Self {
         Lex {
@@ -231,7 +234,7 @@ impl<'s, 'e> Lex<'s, 'e> {
         c
     }
 
-    fn process(&mut self) -> LexResult<(String, Vec<(String, Range<usize>)>)> {
+    fn process(&mut self) -> LexResult<Processed> {
         let raw = self.raw_escapes;
         self.stop_on(None, raw)
     }
@@ -247,7 +250,7 @@ impl<'s, 'e> Lex<'s, 'e> {
         }
     }
 
-    fn stop_on(&mut self, stop: Option<char>, raw_escapes: bool) -> LexResult<(String, Vec<(String, Range<usize>)>)> {
+    fn stop_on(&mut self, stop: Option<char>, raw_escapes: bool) -> LexResult<Processed> {
         let saved = self.raw_escapes;
         self.raw_escapes = raw_escapes;
         let r = self.stop_on_inner(stop);
@@ -255,7 +258,7 @@ impl<'s, 'e> Lex<'s, 'e> {
         r
     }
 
-    fn stop_on_inner(&mut self, stop: Option<char>) -> LexResult<(String, Vec<(String, Range<usize>)>)> {
+    fn stop_on_inner(&mut self, stop: Option<char>) -> LexResult<Processed> {
         let mut result = String::new();
         let mut words = Words::default();
         while let Some(ch) = self.peek() {
@@ -448,7 +451,10 @@ impl<'s, 'e> Lex<'s, 'e> {
                     '+' => Ok(if empty_or_unset { String::new() } else { word }),
                     '?' => {
                         if empty_or_unset {
-                            Err(format!("{name}: {}", if word.is_empty() { "is not allowed to be unset" } else { &word }))
+                            Err(format!(
+                                "{name}: {}",
+                                if word.is_empty() { "is not allowed to be unset" } else { &word }
+                            ))
                         } else {
                             Ok(value)
                         }
@@ -476,7 +482,11 @@ impl<'s, 'e> Lex<'s, 'e> {
                 }
                 let re = pattern_regex(&pattern, true, false)?;
                 let rep = regex::NoExpand(&replacement);
-                Ok(if all { re.replace_all(&value, rep).into_owned() } else { re.replacen(&value, 1, rep).into_owned() })
+                Ok(if all {
+                    re.replace_all(&value, rep).into_owned()
+                } else {
+                    re.replacen(&value, 1, rep).into_owned()
+                })
             }
             _ => Err(format!("unsupported modifier ({chs}) in substitution")),
         }

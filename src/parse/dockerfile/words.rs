@@ -196,7 +196,7 @@ pub(crate) fn extract_flags(s: &str, escape: char) -> (Vec<FlagWord>, usize) {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Json {
     /// Does not start with `[`, or is not valid JSON: BuildKit falls back to the shell form.
-    NotJson,
+    NotArray,
     /// Valid JSON, but an element is not a string: BuildKit fails.
     NonString(Range<usize>),
     /// The decoded strings and the byte range of each literal (quotes included).
@@ -207,13 +207,13 @@ pub(crate) fn parse_json_array(s: &str) -> Json {
     let mut p = JsonParser { b: s.as_bytes(), s, i: 0 };
     p.ws();
     if p.peek() != Some(b'[') {
-        return Json::NotJson;
+        return Json::NotArray;
     }
     match p.array() {
         Some(items) => {
             p.ws();
             if p.i != p.b.len() {
-                return Json::NotJson;
+                return Json::NotArray;
             }
             let mut out = Vec::with_capacity(items.len());
             for (value, range) in items {
@@ -224,7 +224,7 @@ pub(crate) fn parse_json_array(s: &str) -> Json {
             }
             Json::Strings(out)
         }
-        None => Json::NotJson,
+        None => Json::NotArray,
     }
 }
 
@@ -473,16 +473,16 @@ mod tests {
     fn json() {
         assert_eq!(
             parse_json_array(r#"["a", "b \"q\" \u0041"]"#),
-            Json::Strings(vec![("a".into(), 1..4), ("b \"q\" A".into(), 6..21)])
+            Json::Strings(vec![("a".into(), 1..4), ("b \"q\" A".into(), 6..22)])
         );
         assert_eq!(parse_json_array("[]"), Json::Strings(vec![]));
-        assert_eq!(parse_json_array("['a']"), Json::NotJson);
-        assert_eq!(parse_json_array(r#"["a",]"#), Json::NotJson);
-        assert_eq!(parse_json_array(r#"["a"] x"#), Json::NotJson);
+        assert_eq!(parse_json_array("['a']"), Json::NotArray);
+        assert_eq!(parse_json_array(r#"["a",]"#), Json::NotArray);
+        assert_eq!(parse_json_array(r#"["a"] x"#), Json::NotArray);
         assert_eq!(parse_json_array(r#"["a", 3]"#), Json::NonString(6..7));
         assert_eq!(parse_json_array(r#"["a", {"k": [1, null]}]"#), Json::NonString(6..22));
-        assert_eq!(parse_json_array("[\"tab\there\"]"), Json::NotJson);
-        assert_eq!(parse_json_array(r#"["\ud800x"]"#), Json::Strings(vec![("\u{fffd}x".into(), 1..11)]));
-        assert_eq!(parse_json_array("echo"), Json::NotJson);
+        assert_eq!(parse_json_array("[\"tab\there\"]"), Json::NotArray);
+        assert_eq!(parse_json_array(r#"["\ud800x"]"#), Json::Strings(vec![("\u{fffd}x".into(), 1..10)]));
+        assert_eq!(parse_json_array("echo"), Json::NotArray);
     }
 }
