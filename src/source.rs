@@ -73,7 +73,11 @@ impl SourceFile {
             Ok(i) => i,
             Err(i) => i - 1,
         };
-        let start = self.line_starts[line];
+        let mut start = self.line_starts[line];
+        // A byte-order mark is not a column: the first character after it is column 1.
+        if line == 0 && self.text.starts_with('\u{feff}') {
+            start = offset.min(3);
+        }
         let column = self.text[start..offset].chars().count() + 1;
         Position { row: line + 1, column }
     }
@@ -155,6 +159,9 @@ mod tests {
         assert_eq!(f.position(10), Position { row: 3, column: 1 });
         assert_eq!(f.line_range(2), 4..9);
         assert_eq!(f.line_range(3), 10..14);
+        let bom = SourceFile::new("x".into(), "\u{feff}A=1\n".into());
+        assert_eq!(bom.position(3), Position { row: 1, column: 1 });
+        assert_eq!(bom.position(5), Position { row: 1, column: 3 });
     }
 
     #[test]
