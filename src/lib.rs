@@ -13,6 +13,7 @@ pub mod registry;
 pub mod report;
 pub mod rules;
 pub mod secrets;
+pub mod settings;
 pub mod source;
 pub mod suppress;
 
