@@ -10,8 +10,9 @@ use rayon::prelude::*;
 use crate::config::{resolve_selection, Config, ConfigError, SelectLayer};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::discover::{self, Classifier, Discovered, Kind};
+use crate::parse::dockerfile::DockerfileModel;
 use crate::parse::dotenv;
-use crate::project::{EnvFileCtx, Parsed, Project, ProjectFile};
+use crate::project::{ComposeCtx, ComposeFileCtx, DockerfileCtx, EnvFileCtx, Parsed, Project, ProjectFile};
 use crate::registry::{self, Check, Rule, Scope};
 use crate::source::{SourceFile, Span};
 use crate::suppress;
@@ -148,23 +149,9 @@ pub fn check(opts: &Options) -> Result<Report, CheckError> {
     let enabled: Vec<&'static Rule> = registry::all().filter(|r| any_enabled.contains(r.code)).collect();
 
     // Read and parse in parallel (only the kinds an enabled rule reads).
-    let loaded: Vec<(ProjectFile, Option<String>)> = found
-        .into_par_iter()
-        .map(|(found, config)| {
-            let needed = reads_contents(found.kind, &enabled);
-            let (text, error) = if needed { read_text(&found.path) } else { (String::new(), None) };
-            let mut source = SourceFile::new(found.display.clone(), text);
-            let parsed = match (found.kind, &error, needed) {
-                (Kind::EnvFile, None, true) => {
-                    let env = dotenv::parse(&source.text);
-                    source.redactions = crate::secrets::env_redactions(&env, &source.text);
-                    Parsed::Env(env)
-                }
-                _ => Parsed::Unparsed,
-            };
-            (ProjectFile { source, found, config, parsed }, error)
-        })
-        .collect();
+    let mut loaded: Vec<(ProjectFile, Option<String>)> =
+        found.into_par_iter().enumerate().map(|(id, (found, config))| load_file(id, found, config, &enabled)).collect();
+    load_compose_references(&mut loaded, &configs, &enabled);
     let mut read_errors = Vec::new();
     let mut files = Vec::with_capacity(loaded.len());
     for (id, (file, err)) in loaded.into_iter().enumerate() {
@@ -196,6 +183,8 @@ pub fn check(opts: &Options) -> Result<Report, CheckError> {
             Scope::Production => class.is_production(),
             Scope::NonTemplate => class.env != discover::Environment::Template,
             Scope::Everywhere => true,
+            // The check ran on production sets only.
+            Scope::ProductionSet => true,
         };
         in_scope && on_for(d.span.file, d.code)
     });
@@ -232,7 +221,11 @@ pub fn check(opts: &Options) -> Result<Report, CheckError> {
             kind: f.kind(),
             environment: f.class().env,
             ambiguous: f.class().ambiguous,
-            reason: f.class().reason.clone(),
+            reason: match &f.parsed {
+                // What the model saw that rules act on (a privilege drop that satisfies DF001).
+                Parsed::Dockerfile(m) => m.notes().iter().fold(f.class().reason.clone(), |r, n| format!("{r}; {n}")),
+                _ => f.class().reason.clone(),
+            },
         })
         .collect();
     let config_fail_on = project.configs.first().and_then(|c| c.fail_on);
@@ -244,6 +237,10 @@ pub fn check(opts: &Options) -> Result<Report, CheckError> {
 fn reads_contents(kind: Kind, enabled: &[&'static Rule]) -> bool {
     let consumes = |r: &Rule| match r.check {
         Check::EnvFile(_) => kind == Kind::EnvFile,
+        Check::ComposeFile(_) => kind == Kind::Compose,
+        // Interpolation reads the project `.env`.
+        Check::Compose(_) => kind == Kind::Compose || kind == Kind::EnvFile,
+        Check::Dockerfile(_) => kind == Kind::Dockerfile,
         Check::Project(_) | Check::Pipeline => false,
     };
     let pf001 = crate::rules::tool::unreadable_file::RULE.code;
@@ -252,10 +249,28 @@ fn reads_contents(kind: Kind, enabled: &[&'static Rule]) -> bool {
 
 fn run_rules(project: &Project, enabled: &[&'static Rule]) -> Vec<Diagnostic> {
     let env_files: Vec<_> = project.env_files().collect();
+    let compose_files: Vec<_> = project.compose_files().collect();
+    let dockerfiles: Vec<_> = project.dockerfiles().collect();
+    // The merged compose view, built once when a per-service compose rule is on.
+    let compose_model = if enabled.iter().any(|r| matches!(r.check, Check::Compose(_))) {
+        crate::parse::compose::apps::build(project)
+    } else {
+        Default::default()
+    };
+    let services: Vec<_> = compose_model
+        .apps
+        .iter()
+        .filter(|app| app.class.is_production())
+        .flat_map(|app| app.services.iter().map(move |s| (app, s)))
+        .filter(|(_, s)| !crate::rules::compose::debug_only(s))
+        .collect();
     let mut jobs: Vec<(&'static Rule, Option<usize>)> = Vec::new();
     for rule in enabled {
         match rule.check {
             Check::EnvFile(_) => jobs.extend((0..env_files.len()).map(|i| (*rule, Some(i)))),
+            Check::ComposeFile(_) => jobs.extend((0..compose_files.len()).map(|i| (*rule, Some(i)))),
+            Check::Compose(_) => jobs.extend((0..services.len()).map(|i| (*rule, Some(i)))),
+            Check::Dockerfile(_) => jobs.extend((0..dockerfiles.len()).map(|i| (*rule, Some(i)))),
             Check::Project(_) => jobs.push((*rule, None)),
             Check::Pipeline => {}
         }
@@ -267,6 +282,23 @@ fn run_rules(project: &Project, enabled: &[&'static Rule]) -> Vec<Diagnostic> {
                 (Check::EnvFile(f), Some(i)) => {
                     let (id, file, env) = env_files[i];
                     f(&EnvFileCtx { id, file, env, project }, &mut out);
+                }
+                (Check::ComposeFile(f), Some(i)) => {
+                    let (id, file, compose) = compose_files[i];
+                    f(&ComposeFileCtx { id, file, compose, project }, &mut out);
+                }
+                (Check::Compose(f), Some(i)) => {
+                    let (app, service) = services[i];
+                    f(&ComposeCtx { app, service, project }, &mut out);
+                    if let Some(note) = app.production_note() {
+                        for d in &mut out {
+                            d.message = format!("{} ({note})", d.message);
+                        }
+                    }
+                }
+                (Check::Dockerfile(f), Some(i)) => {
+                    let (id, file, model) = dockerfiles[i];
+                    f(&DockerfileCtx { id, file, model, project }, &mut out);
                 }
                 (Check::Project(f), None) => f(project, &mut out),
                 _ => {}
@@ -335,6 +367,85 @@ fn apply_suppressions(project: &Project, diagnostics: &mut Vec<Diagnostic>, on_f
                     .with_help("remove the code from the comment, or the whole comment"),
                 );
             }
+        }
+    }
+}
+
+/// Reads and parses one discovered file (file `id` of the project), if an enabled rule reads its
+/// kind; the error says why it cannot be read (PF001).
+fn load_file(id: usize, found: Discovered, config: usize, enabled: &[&'static Rule]) -> (ProjectFile, Option<String>) {
+    let needed = reads_contents(found.kind, enabled);
+    let (text, error) = if needed { read_text(&found.path) } else { (String::new(), None) };
+    let mut source = SourceFile::new(found.display.clone(), text);
+    let parsed = match (found.kind, &error, needed) {
+        (Kind::EnvFile, None, true) => {
+            let env = dotenv::parse(&source.text);
+            source.redactions = crate::secrets::env_redactions(&env, &source.text);
+            Parsed::Env(env)
+        }
+        (Kind::Compose, None, true) => {
+            let compose = crate::parse::compose::parse(&source.text, id);
+            source.redactions = crate::parse::compose::redactions(&compose, &source.text);
+            Parsed::Compose(compose)
+        }
+        (Kind::Dockerfile, None, true) => {
+            let root = dockerfile_root(&found.path, &found.rel);
+            Parsed::Dockerfile(Box::new(DockerfileModel::load(&source.text, &found.path, &root)))
+        }
+        _ => Parsed::Unparsed,
+    };
+    (ProjectFile { source, found, config, parsed }, error)
+}
+
+/// The linted root a Dockerfile was found under: its path without the `rel` components (where
+/// its build context is searched for).
+fn dockerfile_root(path: &Path, rel: &Path) -> PathBuf {
+    let mut root = path.to_path_buf();
+    for _ in rel.components() {
+        if !root.pop() {
+            break;
+        }
+    }
+    root
+}
+
+/// How many compose files `include:` and `extends.file` may bring in beyond discovery.
+const MAX_REFERENCED_FILES: usize = 256;
+
+/// Loads the compose files that parsed compose files include or extend from but discovery did not
+/// find (`extends: {file: common-services.yml}` matches no compose name pattern, or the file is
+/// git-ignored). They join the project as compose files, classified by their own names.
+fn load_compose_references(
+    loaded: &mut Vec<(ProjectFile, Option<String>)>,
+    configs: &[Arc<Config>],
+    enabled: &[&'static Rule],
+) {
+    if !reads_contents(Kind::Compose, enabled) {
+        return;
+    }
+    let mut known: HashSet<PathBuf> =
+        loaded.iter().map(|(f, _)| crate::parse::compose::apps::normalize(&f.found.path)).collect();
+    let mut next = 0;
+    let mut added = 0;
+    while next < loaded.len() && added < MAX_REFERENCED_FILES {
+        let (file, _) = &loaded[next];
+        next += 1;
+        let Parsed::Compose(compose) = &file.parsed else { continue };
+        let refs = crate::parse::compose::apps::referenced_paths(compose, &file.found.path);
+        let (config, rel_dir) = (file.config, file.found.rel.parent().map(Path::to_path_buf).unwrap_or_default());
+        let dir = file.found.path.parent().map(Path::to_path_buf).unwrap_or_default();
+        for path in refs {
+            let key = crate::parse::compose::apps::normalize(&path);
+            if !key.is_file() || !known.insert(key) || added >= MAX_REFERENCED_FILES {
+                continue;
+            }
+            let rel = rel_dir.join(path.strip_prefix(&dir).unwrap_or(&path));
+            let class = Classifier::new(&configs[config]).classify(&path, &rel, Kind::Compose);
+            let display = display_relative(&path);
+            let found = Discovered { path, display, rel, kind: Kind::Compose, class, explicit: false };
+            let id = loaded.len();
+            loaded.push(load_file(id, found, config, enabled));
+            added += 1;
         }
     }
 }

@@ -120,6 +120,13 @@ pub struct Config {
     pub extend_exclude: Vec<String>,
     pub environments: Vec<(Environment, String, GlobSet)>,
     pub compose_files: Option<(Vec<String>, GlobSet)>,
+    /// Compose file sets (`compose-files = [["docker-compose.yml", "docker-compose.prod.yml"]]`):
+    /// files that run together, in merge order, as paths below the config folder.
+    pub compose_sets: Vec<Vec<PathBuf>>,
+    /// Base images the config declares to run unprivileged (`nonroot-images = ["myorg/base*"]`):
+    /// DF001 treats them like the built-in list. Globs over the reference as written in `FROM`
+    /// (after ARG expansion), with or without its tag.
+    pub nonroot_images: Option<(Vec<String>, GlobSet)>,
     pub thresholds: Thresholds,
 }
 
@@ -137,7 +144,9 @@ struct RawConfig {
     fail_on: Option<Spanned<String>>,
     exclude: Option<Vec<Spanned<String>>>,
     extend_exclude: Option<Vec<Spanned<String>>>,
-    compose_files: Option<Vec<Spanned<String>>>,
+    /// Each item a name glob (a string) or a file set (a list of paths).
+    compose_files: Option<Vec<Spanned<toml::Value>>>,
+    nonroot_images: Option<Vec<Spanned<String>>>,
     environments: Option<RawEnvironments>,
     thresholds: Option<RawThresholds>,
 }
@@ -336,8 +345,61 @@ impl Config {
             cfg.extend_exclude = ex.into_iter().map(Spanned::into_inner).collect();
         }
         if let Some(cf) = raw.compose_files {
-            let set = globset(&cf)?;
-            cfg.compose_files = Some((cf.into_iter().map(Spanned::into_inner).collect(), set));
+            // A string is a name glob; a list of strings is a file set (its files are compose
+            // files too).
+            let mut globs: Vec<Spanned<String>> = Vec::new();
+            for item in cf {
+                let span = item.span();
+                let shape_error = || {
+                    err(
+                        span.clone(),
+                        "compose-files items are name globs (\"production.yml\") or file sets \
+                         ([\"docker-compose.yml\", \"docker-compose.prod.yml\"])"
+                            .into(),
+                        None,
+                    )
+                };
+                match item.into_inner() {
+                    toml::Value::String(g) => globs.push(Spanned::new(span, g)),
+                    toml::Value::Array(files) => {
+                        let mut set = Vec::new();
+                        for f in files {
+                            let toml::Value::String(f) = f else { return Err(shape_error()) };
+                            let full = cfg.dir.join(&f);
+                            if !full.is_file() {
+                                return Err(err(
+                                    span.clone(),
+                                    format!("compose-files: the file set names `{f}`, which does not exist"),
+                                    Some("paths in a file set are relative to the folder of the config file".into()),
+                                ));
+                            }
+                            globs.push(Spanned::new(span.clone(), globset::escape(&f)));
+                            set.push(full);
+                        }
+                        if set.is_empty() {
+                            return Err(shape_error());
+                        }
+                        cfg.compose_sets.push(set);
+                    }
+                    _ => return Err(shape_error()),
+                }
+            }
+            let set = globset(&globs)?;
+            cfg.compose_files = Some((globs.into_iter().map(Spanned::into_inner).collect(), set));
+        }
+        if let Some(images) = raw.nonroot_images {
+            for i in &images {
+                let v = i.get_ref();
+                if v.is_empty() || v.contains(char::is_whitespace) || v.contains("://") {
+                    return Err(err(
+                        i.span(),
+                        format!("invalid image pattern `{v}` in nonroot-images"),
+                        Some("write an image reference as in FROM, globs allowed: \"myorg/django-base\", \"ghcr.io/acme/*\"".into()),
+                    ));
+                }
+            }
+            let set = globset(&images)?;
+            cfg.nonroot_images = Some((images.into_iter().map(Spanned::into_inner).collect(), set));
         }
         if let Some(envs) = raw.environments {
             for (env, list) in [
@@ -412,6 +474,18 @@ impl Config {
         }
         let rel = self.rel(path);
         self.environments.iter().find(|(_, _, set)| set.is_match(&*rel)).map(|(env, g, _)| (*env, g.clone()))
+    }
+
+    /// Whether `nonroot-images` names this base image (`reference` as in FROM after ARG expansion;
+    /// a pattern without a tag matches every tag).
+    pub fn is_nonroot_image(&self, reference: &str) -> bool {
+        let Some((_, set)) = &self.nonroot_images else { return false };
+        let untagged = reference.split('@').next().unwrap_or(reference);
+        let name = match untagged.rfind(':') {
+            Some(i) if !untagged[i..].contains('/') => &untagged[..i],
+            _ => untagged,
+        };
+        set.is_match(reference) || set.is_match(untagged) || set.is_match(name)
     }
 
     /// Names the config adds to the compose file patterns (`compose-files = ["production.yml"]`).
@@ -493,6 +567,54 @@ pub fn resolve_selection(layers: &[&SelectLayer]) -> std::collections::BTreeSet<
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn compose_files_take_globs_and_file_sets() {
+        let dir = tempfile::tempdir().unwrap();
+        for f in ["docker-compose.yml", "docker-compose.prod.yml"] {
+            std::fs::write(dir.path().join(f), "services: {}\n").unwrap();
+        }
+        let path = dir.path().join("preflight.toml");
+        let write = |text: &str| std::fs::write(&path, text).unwrap();
+        write("compose-files = [\"production.yml\", [\"docker-compose.yml\", \"docker-compose.prod.yml\"]]\n");
+        let cfg = Config::load(&path).unwrap();
+        assert!(cfg.is_extra_compose_file(Path::new("production.yml")));
+        assert!(cfg.is_extra_compose_file(Path::new("docker-compose.prod.yml")));
+        assert_eq!(cfg.compose_sets.len(), 1);
+        assert_eq!(cfg.compose_sets[0][1], dir.path().join("docker-compose.prod.yml"));
+        // The old form (globs only) still works.
+        write("compose-files = [\"deploy/*.yml\"]\n");
+        let cfg = Config::load(&path).unwrap();
+        assert!(cfg.is_extra_compose_file(Path::new("deploy/stack.yml")));
+        assert!(cfg.compose_sets.is_empty());
+        write("compose-files = [[\"missing.yml\"]]\n");
+        assert!(Config::load(&path).unwrap_err().message.contains("does not exist"));
+        write("compose-files = [1]\n");
+        assert!(Config::load(&path).unwrap_err().message.contains("name globs"));
+    }
+
+    #[test]
+    fn nonroot_images_are_validated_globs() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("preflight.toml");
+        let write = |text: &str| std::fs::write(&path, text).unwrap();
+        write("nonroot-images = [\"myorg/django-base\", \"ghcr.io/acme/*\"]\n");
+        let cfg = Config::load(&path).unwrap();
+        assert!(cfg.is_nonroot_image("myorg/django-base"));
+        assert!(cfg.is_nonroot_image("myorg/django-base:1.4@sha256:abc"));
+        assert!(cfg.is_nonroot_image("ghcr.io/acme/web:2"));
+        assert!(!cfg.is_nonroot_image("myorg/django-base-dev:1"));
+        assert!(!cfg.is_nonroot_image("python:3.12"));
+        assert!(!Config::default().is_nonroot_image("myorg/django-base"));
+        for bad in ["[\"\"]", "[\"my image\"]", "[\"a[\"]", "\"x\""] {
+            write(&format!("nonroot-images = {bad}\n"));
+            assert!(Config::load(&path).is_err(), "{bad}");
+        }
+        write("nonroot-images = [\"my image\"]\n");
+        let e = Config::load(&path).unwrap_err();
+        assert!(e.message.contains("invalid image pattern"), "{}", e.message);
+        assert_eq!(e.span, Some(18..28));
+    }
 
     #[test]
     fn durations() {

@@ -32,6 +32,8 @@ impl ProjectFile {
 #[derive(Debug)]
 pub enum Parsed {
     Env(EnvFile),
+    Compose(crate::parse::compose::ComposeFile),
+    Dockerfile(Box<crate::parse::dockerfile::DockerfileModel>),
     /// Read but not parsed (no rule needs its structure), or unreadable (PF001 says why).
     Unparsed,
 }
@@ -52,11 +54,29 @@ impl Project {
         &self.files[id]
     }
 
+    /// Every parsed compose file with its id.
+    pub fn compose_files(&self) -> impl Iterator<Item = (FileId, &ProjectFile, &crate::parse::compose::ComposeFile)> {
+        self.files.iter().enumerate().filter_map(|(id, f)| match &f.parsed {
+            Parsed::Compose(c) => Some((id, f, c)),
+            _ => None,
+        })
+    }
+
+    /// Every parsed Dockerfile with its id.
+    pub fn dockerfiles(
+        &self,
+    ) -> impl Iterator<Item = (FileId, &ProjectFile, &crate::parse::dockerfile::DockerfileModel)> {
+        self.files.iter().enumerate().filter_map(|(id, f)| match &f.parsed {
+            Parsed::Dockerfile(m) => Some((id, f, &**m)),
+            _ => None,
+        })
+    }
+
     /// Every parsed env file with its id.
     pub fn env_files(&self) -> impl Iterator<Item = (FileId, &ProjectFile, &EnvFile)> {
         self.files.iter().enumerate().filter_map(|(id, f)| match &f.parsed {
             Parsed::Env(env) => Some((id, f, env)),
-            Parsed::Unparsed => None,
+            _ => None,
         })
     }
 }
@@ -80,5 +100,60 @@ impl EnvFileCtx<'_> {
 
     pub fn class(&self) -> &Classification {
         &self.file.found.class
+    }
+}
+
+/// What a per-compose-file rule sees (DC012).
+pub struct ComposeFileCtx<'a> {
+    pub id: FileId,
+    pub file: &'a ProjectFile,
+    pub compose: &'a crate::parse::compose::ComposeFile,
+    pub project: &'a Project,
+}
+
+impl ComposeFileCtx<'_> {
+    pub fn span(&self, range: std::ops::Range<usize>) -> Span {
+        Span::new(self.id, range)
+    }
+
+    pub fn text(&self) -> &str {
+        &self.file.source.text
+    }
+}
+
+/// What a per-service compose rule sees: one service of one production compose file set, after
+/// merging (see `parse::compose::apps`).
+pub struct ComposeCtx<'a> {
+    pub app: &'a crate::parse::compose::apps::App,
+    pub service: &'a crate::parse::compose::Service,
+    pub project: &'a Project,
+}
+
+impl ComposeCtx<'_> {
+    /// The text at a span (in whichever file of the set it points into).
+    pub fn text_at(&self, span: Span) -> &str {
+        self.project.files.get(span.file).and_then(|f| f.source.text.get(span.range())).unwrap_or_default()
+    }
+}
+
+/// What a per-Dockerfile rule sees (DF001–DF011).
+pub struct DockerfileCtx<'a> {
+    pub id: FileId,
+    pub file: &'a ProjectFile,
+    pub model: &'a crate::parse::dockerfile::DockerfileModel,
+    pub project: &'a Project,
+}
+
+impl DockerfileCtx<'_> {
+    pub fn span(&self, range: std::ops::Range<usize>) -> Span {
+        Span::new(self.id, range)
+    }
+
+    pub fn text(&self) -> &str {
+        &self.file.source.text
+    }
+
+    pub fn df(&self) -> &crate::parse::dockerfile::Dockerfile {
+        &self.model.dockerfile
     }
 }

@@ -3,7 +3,7 @@
 //! Adding a rule: one file under `src/rules/<family>/`, one line in [`RULES`], one doc in `rules/`.
 
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::project::{EnvFileCtx, Project};
+use crate::project::{ComposeCtx, ComposeFileCtx, DockerfileCtx, EnvFileCtx, Project};
 use crate::rules;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
@@ -59,6 +59,11 @@ pub enum Scope {
     NonTemplate,
     /// Every file, templates included (provider tokens, tool rules).
     Everywhere,
+    /// Production compose file sets: the check runs only on sets whose environment is production
+    /// (`parse::compose::apps`), so a diagnostic may point into a development-named base file of
+    /// a production set (`docker-compose.yml` under `docker-compose.prod.yml`). The set's
+    /// "treated as production" note is added by the pipeline.
+    ProductionSet,
 }
 
 /// How a rule is run.
@@ -66,6 +71,12 @@ pub enum Scope {
 pub enum Check {
     /// Once per parsed env file.
     EnvFile(fn(&EnvFileCtx<'_>, &mut Vec<Diagnostic>)),
+    /// Once per parsed compose file.
+    ComposeFile(fn(&ComposeFileCtx<'_>, &mut Vec<Diagnostic>)),
+    /// Once per service of every production compose file set (after merging).
+    Compose(fn(&ComposeCtx<'_>, &mut Vec<Diagnostic>)),
+    /// Once per parsed Dockerfile.
+    Dockerfile(fn(&DockerfileCtx<'_>, &mut Vec<Diagnostic>)),
     /// Once over the whole project model.
     Project(fn(&Project, &mut Vec<Diagnostic>)),
     /// Emitted by the pipeline itself (unreadable files, unused suppressions).
@@ -108,6 +119,29 @@ pub static RULES: &[&Rule] = &[
     &rules::env::unordered_key::RULE,
     &rules::env::unquoted_value_with_spaces::RULE,
     &rules::env::incorrect_delimiter::RULE,
+    &rules::docker::container_runs_as_root::RULE,
+    &rules::docker::healthcheck_missing::RULE,
+    &rules::docker::base_image_unpinned::RULE,
+    &rules::docker::add_instead_of_copy::RULE,
+    &rules::docker::remote_script_piped_to_shell::RULE,
+    &rules::docker::sudo_in_run::RULE,
+    &rules::docker::ssh_port_exposed::RULE,
+    &rules::docker::shell_form_entrypoint::RULE,
+    &rules::docker::apt_install_unpinned_or_uncleaned::RULE,
+    &rules::docker::pip_cache_kept::RULE,
+    &rules::docker::syntax_error::RULE,
+    &rules::compose::privileged_container::RULE,
+    &rules::compose::service_runs_as_root::RULE,
+    &rules::compose::root_filesystem_writable::RULE,
+    &rules::compose::no_new_privileges_missing::RULE,
+    &rules::compose::capabilities_not_dropped::RULE,
+    &rules::compose::docker_socket_mounted::RULE,
+    &rules::compose::host_namespace_shared::RULE,
+    &rules::compose::datastore_port_published::RULE,
+    &rules::compose::healthcheck_missing::RULE,
+    &rules::compose::restart_policy_missing::RULE,
+    &rules::compose::resource_limits_missing::RULE,
+    &rules::compose::syntax_error::RULE,
     &rules::tool::unreadable_file::RULE,
     &rules::tool::unused_suppression::RULE,
 ];
@@ -145,8 +179,10 @@ pub fn matching(selector: &str) -> Vec<&'static Rule> {
     if selector.eq_ignore_ascii_case("ALL") {
         return all().collect();
     }
-    if let Some(rule) = all().find(|r| r.name == selector) {
-        return vec![rule];
+    // Names are shared across families (`syntax-error` is DF011 and DC012): a name selects each.
+    let named: Vec<&'static Rule> = all().filter(|r| r.name == selector).collect();
+    if !named.is_empty() {
+        return named;
     }
     let upper = selector.to_ascii_uppercase();
     all()

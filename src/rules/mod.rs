@@ -1,4 +1,6 @@
 //! Every rule, one file each, grouped by family. The registry lists them.
 
+pub mod compose;
+pub mod docker;
 pub mod env;
 pub mod tool;

@@ -30,6 +30,8 @@
 //! - [`Instruction::assignments`] lists a RUN's inline environment assignments
 //!   (`RUN SECRET_KEY=dummy python manage.py collectstatic`): build-time values scoped to one
 //!   command or one RUN.
+//! - [`DockerfileModel`] adds what rules need from the build context, read in the parse stage:
+//!   the scripts that ENTRYPOINT and CMD start ([`context`]).
 //!
 //! Choices where BuildKit leaves room, or where a linter must guess:
 //! - Exec form is a JSON array of strings with nothing after it (BuildKit decodes with
@@ -43,6 +45,7 @@
 //!   the image's ENV, so it is unknown, not empty. On `scratch` it is unset.
 //! - ONBUILD triggers are parsed but not applied to the stages built from the stage.
 
+pub mod context;
 mod expand;
 mod instr;
 mod lexer;
@@ -52,6 +55,7 @@ mod words;
 
 use std::ops::Range;
 
+pub use context::{stage_chain, ContextScript, DockerfileModel, PrivilegeDrop, ScriptSource};
 pub use expand::{expand, unquote, Lookup, Scope};
 pub use shell::{split_commands, AssignmentKind, InlineAssignment, ShellWord, SimpleCommand};
 
