@@ -12,7 +12,9 @@ use crate::diagnostic::{Diagnostic, Severity};
 use crate::discover::{self, Classifier, Discovered, Kind};
 use crate::parse::dockerfile::DockerfileModel;
 use crate::parse::dotenv;
-use crate::project::{ComposeCtx, ComposeFileCtx, DockerfileCtx, EnvFileCtx, Parsed, Project, ProjectFile};
+use crate::project::{
+    ComposeCtx, ComposeFileCtx, DockerfileCtx, EnvFileCtx, Parsed, Project, ProjectFile, SettingsCtx,
+};
 use crate::registry::{self, Check, Rule, Scope};
 use crate::source::{SourceFile, Span};
 use crate::suppress;
@@ -30,6 +32,8 @@ pub struct Options {
     pub isolated: bool,
     /// `--select`, `--extend-select`, `--ignore`.
     pub selection: SelectLayer,
+    /// `--settings MODULE`: the production settings module (overrides discovery).
+    pub settings: Option<String>,
 }
 
 #[derive(Debug)]
@@ -160,7 +164,12 @@ pub fn check(opts: &Options) -> Result<Report, CheckError> {
         }
         files.push(file);
     }
-    let project = Project { files, configs };
+    let settings = if enabled.iter().any(|r| matches!(r.check, Check::Settings(_))) {
+        crate::model::settings::build(&mut files, &configs, opts.settings.as_deref())
+    } else {
+        Vec::new()
+    };
+    let project = Project { files, configs, settings };
 
     // Run the rules.
     let mut diagnostics: Vec<Diagnostic> = run_rules(&project, &enabled);
@@ -224,7 +233,19 @@ pub fn check(opts: &Options) -> Result<Report, CheckError> {
             reason: match &f.parsed {
                 // What the model saw that rules act on (a privilege drop that satisfies DF001).
                 Parsed::Dockerfile(m) => m.notes().iter().fold(f.class().reason.clone(), |r, n| format!("{r}; {n}")),
-                _ => f.class().reason.clone(),
+                _ => {
+                    // The settings module production loads, and why it was chosen.
+                    let key = crate::settings::resolve::normalize(&f.found.path);
+                    project
+                        .settings
+                        .iter()
+                        .filter(|m| {
+                            m.choice.file.as_deref().map(crate::settings::resolve::normalize) == Some(key.clone())
+                        })
+                        .fold(f.class().reason.clone(), |r, m| {
+                            format!("{r}; production settings module `{}`: {}", m.choice.module, m.choice.reason)
+                        })
+                }
             },
         })
         .collect();
@@ -241,7 +262,8 @@ fn reads_contents(kind: Kind, enabled: &[&'static Rule]) -> bool {
         // Interpolation reads the project `.env`.
         Check::Compose(_) => kind == Kind::Compose || kind == Kind::EnvFile,
         Check::Dockerfile(_) => kind == Kind::Dockerfile,
-        Check::Project(_) | Check::Pipeline => false,
+        // Settings modules are read by the evaluator itself, only those it reaches.
+        Check::Settings(_) | Check::Project(_) | Check::Pipeline => false,
     };
     let pf001 = crate::rules::tool::unreadable_file::RULE.code;
     enabled.iter().any(|r| consumes(r)) || (enabled.iter().any(|r| r.code == pf001) && registry::all().any(consumes))
@@ -271,6 +293,7 @@ fn run_rules(project: &Project, enabled: &[&'static Rule]) -> Vec<Diagnostic> {
             Check::ComposeFile(_) => jobs.extend((0..compose_files.len()).map(|i| (*rule, Some(i)))),
             Check::Compose(_) => jobs.extend((0..services.len()).map(|i| (*rule, Some(i)))),
             Check::Dockerfile(_) => jobs.extend((0..dockerfiles.len()).map(|i| (*rule, Some(i)))),
+            Check::Settings(_) => jobs.extend((0..project.settings.len()).map(|i| (*rule, Some(i)))),
             Check::Project(_) => jobs.push((*rule, None)),
             Check::Pipeline => {}
         }
@@ -299,6 +322,9 @@ fn run_rules(project: &Project, enabled: &[&'static Rule]) -> Vec<Diagnostic> {
                 (Check::Dockerfile(f), Some(i)) => {
                     let (id, file, model) = dockerfiles[i];
                     f(&DockerfileCtx { id, file, model, project }, &mut out);
+                }
+                (Check::Settings(f), Some(i)) => {
+                    f(&SettingsCtx { model: &project.settings[i], project }, &mut out);
                 }
                 (Check::Project(f), None) => f(project, &mut out),
                 _ => {}
@@ -490,7 +516,7 @@ fn io_reason(e: &std::io::Error) -> String {
 }
 
 /// A path as shown to users: relative to the current directory when it lies below it.
-fn display_relative(path: &Path) -> PathBuf {
+pub(crate) fn display_relative(path: &Path) -> PathBuf {
     let Ok(cwd) = std::env::current_dir() else { return path.to_path_buf() };
     let abs = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
     match abs.strip_prefix(&cwd) {

@@ -127,6 +127,9 @@ pub struct Config {
     /// DF001 treats them like the built-in list. Globs over the reference as written in `FROM`
     /// (after ARG expansion), with or without its tag.
     pub nonroot_images: Option<(Vec<String>, GlobSet)>,
+    /// `settings-module = "config.settings.production"`: the production settings module,
+    /// overriding discovery (the `--settings` flag overrides this).
+    pub settings_module: Option<String>,
     pub thresholds: Thresholds,
 }
 
@@ -147,6 +150,7 @@ struct RawConfig {
     /// Each item a name glob (a string) or a file set (a list of paths).
     compose_files: Option<Vec<Spanned<toml::Value>>>,
     nonroot_images: Option<Vec<Spanned<String>>>,
+    settings_module: Option<Spanned<String>>,
     environments: Option<RawEnvironments>,
     thresholds: Option<RawThresholds>,
 }
@@ -386,6 +390,21 @@ impl Config {
             }
             let set = globset(&globs)?;
             cfg.compose_files = Some((globs.into_iter().map(Spanned::into_inner).collect(), set));
+        }
+        if let Some(m) = raw.settings_module {
+            let valid = !m.get_ref().is_empty()
+                && m.get_ref().split('.').all(|part| {
+                    part.chars().next().is_some_and(|c| c.is_alphabetic() || c == '_')
+                        && part.chars().all(|c| c.is_alphanumeric() || c == '_')
+                });
+            if !valid {
+                return Err(err(
+                    m.span(),
+                    format!("invalid settings-module `{}`", m.get_ref()),
+                    Some("write a dotted Python module path, such as `config.settings.production`".into()),
+                ));
+            }
+            cfg.settings_module = Some(m.into_inner());
         }
         if let Some(images) = raw.nonroot_images {
             for i in &images {

@@ -233,7 +233,7 @@ impl<'a> Classifier<'a> {
         if let Some((env, reason)) = class_by_name(rel, kind) {
             return Classification { env, ambiguous: false, reason, in_template_tree };
         }
-        match self.production_variant(path, kind) {
+        match self.production_variant(path, rel, kind) {
             Some(variant) => Classification {
                 env: Environment::Development,
                 ambiguous: true,
@@ -254,7 +254,7 @@ impl<'a> Classifier<'a> {
     }
 
     /// A production-named file of the same kind in the same folder.
-    fn production_variant(&self, path: &Path, kind: Kind) -> Option<String> {
+    fn production_variant(&self, path: &Path, rel: &Path, kind: Kind) -> Option<String> {
         let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
         let dir = if dir.as_os_str().is_empty() { PathBuf::from(".") } else { dir };
         let mut cache = self.dir_cache.lock().unwrap_or_else(|e| e.into_inner());
@@ -270,9 +270,11 @@ impl<'a> Classifier<'a> {
             .iter()
             .filter(|n| **n != own)
             .find(|n| {
-                let p = Path::new(n.as_str());
-                kind_of(p, self.config) == Some(kind)
-                    && matches!(class_by_name(p, kind), Some((Environment::Production, _)))
+                // The sibling's kind from its path below the root (a `settings/` folder makes
+                // `production.py` a settings module); its class from its own name.
+                let sibling = rel.with_file_name(n.as_str());
+                kind_of(&sibling, self.config) == Some(kind)
+                    && matches!(class_by_name(Path::new(n.as_str()), kind), Some((Environment::Production, _)))
             })
             .cloned()
     }

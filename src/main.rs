@@ -72,6 +72,9 @@ struct CheckArgs {
     /// Ignore every config file.
     #[arg(long)]
     isolated: bool,
+    /// The production settings module (`config.settings.production`), instead of discovering it.
+    #[arg(long, value_name = "MODULE")]
+    settings: Option<String>,
     /// Exit 1 when a finding of at least this severity remains [default: warning].
     #[arg(long, value_enum)]
     fail_on: Option<Severity>,
@@ -159,6 +162,7 @@ fn run_check(args: CheckArgs) -> ExitCode {
         paths: args.paths.clone(),
         config: args.config.clone(),
         isolated: args.isolated,
+        settings: args.settings.clone(),
         selection: SelectLayer {
             select: args.select.clone(),
             extend_select: args.extend_select.clone(),

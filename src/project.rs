@@ -42,6 +42,8 @@ pub enum Parsed {
 pub struct Project {
     pub files: Vec<ProjectFile>,
     pub configs: Vec<Arc<Config>>,
+    /// The production settings module of each Django project, evaluated.
+    pub settings: Vec<crate::model::settings::SettingsModel>,
 }
 
 impl Project {
@@ -155,5 +157,31 @@ impl DockerfileCtx<'_> {
 
     pub fn df(&self) -> &crate::parse::dockerfile::Dockerfile {
         &self.model.dockerfile
+    }
+}
+
+/// What a settings rule sees: one evaluated production settings module.
+pub struct SettingsCtx<'a> {
+    pub model: &'a crate::model::settings::SettingsModel,
+    pub project: &'a Project,
+}
+
+impl SettingsCtx<'_> {
+    pub fn eval(&self) -> &crate::settings::Evaluated {
+        &self.model.eval
+    }
+
+    /// A settings location as a project span.
+    pub fn span(&self, loc: crate::settings::Loc) -> Option<Span> {
+        self.model.span(loc)
+    }
+
+    /// The module's first statement (where findings about settings never assigned go), or the
+    /// start of its file.
+    pub fn first_statement(&self) -> Option<Span> {
+        match self.model.eval.first_statement {
+            Some(loc) => self.span(loc),
+            None => self.model.files.first().copied().flatten().map(|f| Span::new(f, 0..0)),
+        }
     }
 }

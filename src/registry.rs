@@ -3,7 +3,7 @@
 //! Adding a rule: one file under `src/rules/<family>/`, one line in [`RULES`], one doc in `rules/`.
 
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::project::{ComposeCtx, ComposeFileCtx, DockerfileCtx, EnvFileCtx, Project};
+use crate::project::{ComposeCtx, ComposeFileCtx, DockerfileCtx, EnvFileCtx, Project, SettingsCtx};
 use crate::rules;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
@@ -77,6 +77,8 @@ pub enum Check {
     Compose(fn(&ComposeCtx<'_>, &mut Vec<Diagnostic>)),
     /// Once per parsed Dockerfile.
     Dockerfile(fn(&DockerfileCtx<'_>, &mut Vec<Diagnostic>)),
+    /// Once per evaluated production settings module.
+    Settings(fn(&SettingsCtx<'_>, &mut Vec<Diagnostic>)),
     /// Once over the whole project model.
     Project(fn(&Project, &mut Vec<Diagnostic>)),
     /// Emitted by the pipeline itself (unreadable files, unused suppressions).
@@ -143,6 +145,7 @@ pub static RULES: &[&Rule] = &[
     &rules::compose::resource_limits_missing::RULE,
     &rules::compose::syntax_error::RULE,
     &rules::tool::unreadable_file::RULE,
+    &rules::tool::python_syntax_error::RULE,
     &rules::tool::unused_suppression::RULE,
 ];
 

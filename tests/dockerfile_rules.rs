@@ -12,6 +12,7 @@ fn run(dir: &Path, select: &str, isolated: bool) -> Vec<(String, usize, usize, S
         paths: vec![dir.to_path_buf()],
         config: None,
         isolated,
+        settings: None,
         selection: SelectLayer { select: Some(vec![select.to_string()]), ..Default::default() },
     })
     .expect("check runs");

@@ -99,6 +99,7 @@ fn run_blocks(rule: &Rule, files: &[(String, Vec<u8>)]) -> Vec<String> {
         paths: vec![dir.path().to_path_buf()],
         config: None,
         isolated: true,
+        settings: None,
         selection: SelectLayer {
             select: Some(vec![rule.code.to_string()]),
             extend_select: extra,

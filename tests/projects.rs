@@ -20,6 +20,7 @@ fn run(project: &str, selection: preflight::config::SelectLayer) -> Report {
         paths: vec![Path::new("fixtures/projects").join(project)],
         config: None,
         isolated: true,
+        settings: None,
         selection,
     })
     .unwrap_or_else(|e| panic!("check {project}: {e}"))

@@ -14,6 +14,7 @@ fn run(dir: &Path, code: &str) -> preflight::Report {
         paths: vec![dir.to_path_buf()],
         config: None,
         isolated: true,
+        settings: None,
         selection: SelectLayer {
             select: Some(vec![code.to_string()]),
             extend_select: extra.split_whitespace().map(str::to_string).collect(),

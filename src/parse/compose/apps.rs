@@ -444,6 +444,7 @@ mod tests {
             paths: vec![dir.path().to_path_buf()],
             config: None,
             isolated,
+            settings: None,
             selection: SelectLayer { select: Some(vec![code.into()]), ..Default::default() },
         })
         .unwrap();

@@ -161,14 +161,7 @@ fn script_commands(script: &str, map: &dyn Fn(Range<usize>) -> Range<usize>) -> 
         };
         let next = cmds.get(i + 1).map(|n| {
             let end = c.words.last().map_or(c.range.end, |w| w.range.end);
-            let between: String = script
-                .get(end.min(n.range.start)..n.range.start)
-                .unwrap_or("")
-                .replace("\\\r\n", "")
-                .replace("\\\n", "")
-                .chars()
-                .filter(|ch| !ch.is_whitespace())
-                .collect();
+            let between = script.get(end.min(n.range.start)..n.range.start).unwrap_or("");
             // One operator separates two commands; redirections may come before it
             // (`curl x 2>/dev/null | sh`), and their words hold no `|`.
             if between.contains("||") {

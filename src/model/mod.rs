@@ -1,0 +1,3 @@
+//! Models built across files: the production settings of each Django project.
+
+pub mod settings;
