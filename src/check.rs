@@ -13,7 +13,7 @@ use crate::discover::{self, Classifier, Discovered, Kind};
 use crate::parse::dockerfile::DockerfileModel;
 use crate::parse::dotenv;
 use crate::project::{
-    ComposeCtx, ComposeFileCtx, DockerfileCtx, EnvFileCtx, Parsed, Project, ProjectFile, SettingsCtx,
+    ComposeCtx, ComposeFileCtx, DockerfileCtx, EnvFileCtx, FileCtx, Parsed, Project, ProjectFile, SettingsCtx,
 };
 use crate::registry::{self, Check, Rule, Scope};
 use crate::source::{SourceFile, Span};
@@ -34,6 +34,9 @@ pub struct Options {
     pub selection: SelectLayer,
     /// `--settings MODULE`: the production settings module (overrides discovery).
     pub settings: Option<String>,
+    /// `--secrets-all-files`: also read every other text file of the tree (honouring
+    /// `.gitignore`; binary and oversized files skipped) for SEC002 and SEC004.
+    pub secrets_all_files: bool,
 }
 
 #[derive(Debug)]
@@ -126,10 +129,18 @@ pub fn check(opts: &Options) -> Result<Report, CheckError> {
         let classifier = Classifier::new(&cfg);
         let is_dir = std::fs::metadata(p).is_ok_and(|m| m.is_dir());
         let candidates: Vec<(PathBuf, PathBuf, Kind, bool)> = if is_dir {
-            discover::walk(p, &cfg).into_iter().map(|(path, rel, kind)| (path, rel, kind, false)).collect()
+            discover::walk_files(p, &cfg, opts.secrets_all_files)
+                .into_iter()
+                .map(|(path, rel, kind)| (path, rel, kind, false))
+                .collect()
         } else {
             let rel = rel_to_project_root(p);
-            match discover::kind_of(&rel, &cfg) {
+            let kind = if opts.secrets_all_files {
+                discover::kind_for_sweep(&rel, &cfg)
+            } else {
+                discover::kind_of(&rel, &cfg)
+            };
+            match kind {
                 Some(kind) => vec![(p.clone(), rel, kind, true)],
                 None => Vec::new(),
             }
@@ -164,15 +175,29 @@ pub fn check(opts: &Options) -> Result<Report, CheckError> {
         }
         files.push(file);
     }
-    let settings = if enabled.iter().any(|r| matches!(r.check, Check::Settings(_))) {
+    let reads_settings = |r: &&Rule| matches!(r.check, Check::Settings(_) | Check::File { settings: true, .. });
+    let settings = if enabled.iter().any(reads_settings) {
         crate::model::settings::build(&mut files, &configs, opts.settings.as_deref())
     } else {
         Vec::new()
     };
-    let project = Project { files, configs, settings };
+    // One secret scan per file (every file's final text: settings modules are read above): SEC
+    // rules read it, and every output masks what it found.
+    let secrets: Vec<crate::secrets::FileSecrets> =
+        files.par_iter().map(|f| crate::secrets::scan(&f.source.text)).collect();
+    for (f, s) in files.iter_mut().zip(&secrets) {
+        f.source.redactions.extend(s.redactions());
+    }
+    let mut project = Project { files, configs, settings, secrets };
 
     // Run the rules.
     let mut diagnostics: Vec<Diagnostic> = run_rules(&project, &enabled);
+    // Every secret a rule found is masked wherever its file's text is shown, suppressed or not.
+    for d in &diagnostics {
+        if let Some(s) = d.secret {
+            project.files[s.file].source.redactions.push(s.range());
+        }
+    }
     for (id, message) in read_errors {
         let rule = &crate::rules::tool::unreadable_file::RULE;
         diagnostics.push(Diagnostic::new(rule, Span::new(id, 0..0), message));
@@ -262,8 +287,12 @@ fn reads_contents(kind: Kind, enabled: &[&'static Rule]) -> bool {
         // Interpolation reads the project `.env`.
         Check::Compose(_) => kind == Kind::Compose || kind == Kind::EnvFile,
         Check::Dockerfile(_) => kind == Kind::Dockerfile,
-        // Settings modules are read by the evaluator itself, only those it reaches.
-        Check::Settings(_) | Check::Project(_) | Check::Pipeline => false,
+        // Settings modules are read by the evaluator itself, only those it reaches; it evaluates
+        // them under the production env files, which must be parsed even when no env rule is on.
+        Check::Settings(_) => kind == Kind::EnvFile,
+        // SEC rules read every file's text (the settings modules production loads included).
+        Check::File { .. } => true,
+        Check::Project(_) | Check::Pipeline => false,
     };
     let pf001 = crate::rules::tool::unreadable_file::RULE.code;
     enabled.iter().any(|r| consumes(r)) || (enabled.iter().any(|r| r.code == pf001) && registry::all().any(consumes))
@@ -294,6 +323,7 @@ fn run_rules(project: &Project, enabled: &[&'static Rule]) -> Vec<Diagnostic> {
             Check::Compose(_) => jobs.extend((0..services.len()).map(|i| (*rule, Some(i)))),
             Check::Dockerfile(_) => jobs.extend((0..dockerfiles.len()).map(|i| (*rule, Some(i)))),
             Check::Settings(_) => jobs.extend((0..project.settings.len()).map(|i| (*rule, Some(i)))),
+            Check::File { .. } => jobs.extend((0..project.files.len()).map(|i| (*rule, Some(i)))),
             Check::Project(_) => jobs.push((*rule, None)),
             Check::Pipeline => {}
         }
@@ -325,6 +355,9 @@ fn run_rules(project: &Project, enabled: &[&'static Rule]) -> Vec<Diagnostic> {
                 }
                 (Check::Settings(f), Some(i)) => {
                     f(&SettingsCtx { model: &project.settings[i], project }, &mut out);
+                }
+                (Check::File { check, .. }, Some(i)) => {
+                    check(&FileCtx { id: i, file: &project.files[i], project }, &mut out);
                 }
                 (Check::Project(f), None) => f(project, &mut out),
                 _ => {}
@@ -401,7 +434,11 @@ fn apply_suppressions(project: &Project, diagnostics: &mut Vec<Diagnostic>, on_f
 /// kind; the error says why it cannot be read (PF001).
 fn load_file(id: usize, found: Discovered, config: usize, enabled: &[&'static Rule]) -> (ProjectFile, Option<String>) {
     let needed = reads_contents(found.kind, enabled);
-    let (text, error) = if needed { read_text(&found.path) } else { (String::new(), None) };
+    let (text, mut error) = if needed { read_text(&found.path) } else { (String::new(), None) };
+    // `--secrets-all-files` skips binary and oversized files without a word.
+    if found.kind == Kind::Text {
+        error = None;
+    }
     let mut source = SourceFile::new(found.display.clone(), text);
     let parsed = match (found.kind, &error, needed) {
         (Kind::EnvFile, None, true) => {

@@ -52,6 +52,9 @@ pub struct Diagnostic {
     pub label: Option<String>,
     pub related: Vec<Related>,
     pub help: Option<String>,
+    /// A secret the diagnostic is about: the pipeline masks it wherever the file's text is shown,
+    /// in every output format (the message masks it itself).
+    pub secret: Option<Span>,
 }
 
 impl Diagnostic {
@@ -65,6 +68,7 @@ impl Diagnostic {
             label: None,
             related: Vec::new(),
             help: None,
+            secret: None,
         }
     }
 
@@ -80,6 +84,12 @@ impl Diagnostic {
 
     pub fn with_related(mut self, span: Span, message: impl Into<String>) -> Self {
         self.related.push(Related { span, message: message.into() });
+        self
+    }
+
+    /// Marks `span` as secret material to mask in every rendering of its file.
+    pub fn with_secret(mut self, span: Span) -> Self {
+        self.secret = Some(span);
         self
     }
 

@@ -14,6 +14,8 @@ pub enum Kind {
     Dockerfile,
     Compose,
     Python,
+    /// Any other text file, read only by `--secrets-all-files` (SEC002 and SEC004).
+    Text,
 }
 
 impl Kind {
@@ -23,6 +25,7 @@ impl Kind {
             Kind::Dockerfile => "dockerfile",
             Kind::Compose => "compose",
             Kind::Python => "python",
+            Kind::Text => "text",
         }
     }
 }
@@ -283,6 +286,27 @@ impl<'a> Classifier<'a> {
 /// Walks `root` honouring `.gitignore`/`.ignore` (with or without git) and the excludes,
 /// returning `(path, rel)` for every file of a kind Preflight reads, sorted.
 pub fn walk(root: &Path, config: &Config) -> Vec<(PathBuf, PathBuf, Kind)> {
+    walk_files(root, config, false)
+}
+
+/// File name endings of binary formats `--secrets-all-files` never opens (other binary files are
+/// recognised by a NUL byte or invalid UTF-8 once read).
+const BINARY_EXTENSIONS: &str = "png jpg jpeg gif ico webp bmp tiff psd pdf zip gz tgz bz2 xz zst 7z rar tar jar \
+    war whl egg class so dylib dll exe bin o a pyc pyo woff woff2 ttf otf eot mp3 mp4 mov avi webm wav ogg sqlite \
+    sqlite3 db ds_store";
+
+/// The kind of a file `--secrets-all-files` sweeps: its own kind, else [`Kind::Text`] unless its
+/// name says it is binary.
+pub fn kind_for_sweep(rel: &Path, config: &Config) -> Option<Kind> {
+    kind_of(rel, config).or_else(|| {
+        let name = rel.file_name()?.to_string_lossy().to_ascii_lowercase();
+        let ext = name.rsplit('.').next().unwrap_or_default();
+        (!(name.contains('.') && BINARY_EXTENSIONS.split_whitespace().any(|e| e == ext))).then_some(Kind::Text)
+    })
+}
+
+/// [`walk`], and with `all` every other file as [`Kind::Text`] (`--secrets-all-files`).
+pub fn walk_files(root: &Path, config: &Config, all: bool) -> Vec<(PathBuf, PathBuf, Kind)> {
     let excludes = config.exclude_matcher();
     let found = Mutex::new(Vec::new());
     let root_owned = root.to_path_buf();
@@ -325,7 +349,8 @@ pub fn walk(root: &Path, config: &Config) -> Vec<(PathBuf, PathBuf, Kind)> {
                 return ignore::WalkState::Continue;
             }
             let rel = entry.path().strip_prefix(root).unwrap_or(entry.path()).to_path_buf();
-            if let Some(kind) = kind_of(&rel, config) {
+            let kind = if all { kind_for_sweep(&rel, config) } else { kind_of(&rel, config) };
+            if let Some(kind) = kind {
                 found.lock().unwrap_or_else(|e| e.into_inner()).push((entry.path().to_path_buf(), rel, kind));
             }
             ignore::WalkState::Continue

@@ -75,6 +75,10 @@ struct CheckArgs {
     /// The production settings module (`config.settings.production`), instead of discovering it.
     #[arg(long, value_name = "MODULE")]
     settings: Option<String>,
+    /// Also sweep every other text file of the tree (honouring .gitignore) for provider tokens
+    /// (SEC002) and passwords in URLs (SEC004), like a secret scanner.
+    #[arg(long)]
+    secrets_all_files: bool,
     /// Exit 1 when a finding of at least this severity remains [default: warning].
     #[arg(long, value_enum)]
     fail_on: Option<Severity>,
@@ -163,6 +167,7 @@ fn run_check(args: CheckArgs) -> ExitCode {
         config: args.config.clone(),
         isolated: args.isolated,
         settings: args.settings.clone(),
+        secrets_all_files: args.secrets_all_files,
         selection: SelectLayer {
             select: args.select.clone(),
             extend_select: args.extend_select.clone(),

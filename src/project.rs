@@ -44,6 +44,9 @@ pub struct Project {
     pub configs: Vec<Arc<Config>>,
     /// The production settings module of each Django project, evaluated.
     pub settings: Vec<crate::model::settings::SettingsModel>,
+    /// The provider tokens and URL credentials in each file's text, by file id (one scan per file:
+    /// SEC rules read it, and every output masks what it found).
+    pub secrets: Vec<crate::secrets::FileSecrets>,
 }
 
 impl Project {
@@ -80,6 +83,32 @@ impl Project {
             Parsed::Env(env) => Some((id, f, env)),
             _ => None,
         })
+    }
+}
+
+/// What a per-file rule sees (SEC rules): any file that was read, whatever its kind.
+pub struct FileCtx<'a> {
+    pub id: FileId,
+    pub file: &'a ProjectFile,
+    pub project: &'a Project,
+}
+
+impl FileCtx<'_> {
+    pub fn span(&self, range: std::ops::Range<usize>) -> Span {
+        Span::new(self.id, range)
+    }
+
+    pub fn text(&self) -> &str {
+        &self.file.source.text
+    }
+
+    pub fn class(&self) -> &Classification {
+        &self.file.found.class
+    }
+
+    /// What the secret scan found in the file's text.
+    pub fn secrets(&self) -> &crate::secrets::FileSecrets {
+        &self.project.secrets[self.id]
     }
 }
 

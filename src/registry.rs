@@ -3,7 +3,7 @@
 //! Adding a rule: one file under `src/rules/<family>/`, one line in [`RULES`], one doc in `rules/`.
 
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::project::{ComposeCtx, ComposeFileCtx, DockerfileCtx, EnvFileCtx, Project, SettingsCtx};
+use crate::project::{ComposeCtx, ComposeFileCtx, DockerfileCtx, EnvFileCtx, FileCtx, Project, SettingsCtx};
 use crate::rules;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
@@ -62,7 +62,9 @@ pub enum Scope {
     /// Production compose file sets: the check runs only on sets whose environment is production
     /// (`parse::compose::apps`), so a diagnostic may point into a development-named base file of
     /// a production set (`docker-compose.yml` under `docker-compose.prod.yml`). The set's
-    /// "treated as production" note is added by the pipeline.
+    /// "treated as production" note is added by the pipeline. Settings rules and the SEC rules
+    /// that speak of production likewise decide themselves: a settings module production loads
+    /// is production whatever its name (`base.py` beside `production.py`).
     ProductionSet,
 }
 
@@ -79,6 +81,10 @@ pub enum Check {
     Dockerfile(fn(&DockerfileCtx<'_>, &mut Vec<Diagnostic>)),
     /// Once per evaluated production settings module.
     Settings(fn(&SettingsCtx<'_>, &mut Vec<Diagnostic>)),
+    /// Once per file read, whatever its kind: its text, its parsed model and its secret scan
+    /// (SEC rules). `settings`: the rule also reads the evaluated production settings, so they are
+    /// built when it is on.
+    File { check: fn(&FileCtx<'_>, &mut Vec<Diagnostic>), settings: bool },
     /// Once over the whole project model.
     Project(fn(&Project, &mut Vec<Diagnostic>)),
     /// Emitted by the pipeline itself (unreadable files, unused suppressions).
@@ -105,6 +111,41 @@ impl std::fmt::Debug for Rule {
 
 /// Every registered rule, in code order.
 pub static RULES: &[&Rule] = &[
+    &rules::django::debug_enabled::RULE,
+    &rules::django::secret_key_hardcoded::RULE,
+    &rules::django::secret_key_weak::RULE,
+    &rules::django::allowed_hosts_wildcard::RULE,
+    &rules::django::allowed_hosts_empty::RULE,
+    &rules::django::csrf_middleware_missing::RULE,
+    &rules::django::security_middleware_missing::RULE,
+    &rules::django::clickjacking_protection_off::RULE,
+    &rules::django::ssl_redirect_off::RULE,
+    &rules::django::hsts_off_or_weak::RULE,
+    &rules::django::session_cookie_insecure::RULE,
+    &rules::django::csrf_cookie_insecure::RULE,
+    &rules::django::session_cookie_httponly_off::RULE,
+    &rules::django::cookie_samesite_off::RULE,
+    &rules::django::security_header_misconfigured::RULE,
+    &rules::django::csp_missing::RULE,
+    &rules::django::csp_unsafe::RULE,
+    &rules::django::jwt_access_token_too_long::RULE,
+    &rules::django::jwt_refresh_rotation_off::RULE,
+    &rules::django::jwt_signing_key_hardcoded::RULE,
+    &rules::django::account_lockout_missing::RULE,
+    &rules::django::account_lockout_weak::RULE,
+    &rules::django::rate_limiting_missing::RULE,
+    &rules::django::logging_misconfigured::RULE,
+    &rules::django::cors_allow_all_with_credentials::RULE,
+    &rules::django::password_validation_weak::RULE,
+    &rules::django::debug_tooling_enabled::RULE,
+    &rules::django::drf_permissive_defaults::RULE,
+    &rules::django::async_unsafe_allowed::RULE,
+    &rules::django::email_backend_development::RULE,
+    &rules::django::setting_unresolved::RULE,
+    &rules::secrets::hardcoded_secret::RULE,
+    &rules::secrets::provider_token::RULE,
+    &rules::secrets::high_entropy_secret::RULE,
+    &rules::secrets::credentials_in_url::RULE,
     &rules::env::syntax_error::RULE,
     &rules::env::duplicate_key::RULE,
     &rules::env::placeholder_in_production::RULE,

@@ -101,13 +101,24 @@ impl SourceFile {
         &self.line_starts
     }
 
-    /// The text with every redaction range masked (first four characters kept).
+    /// The text with every redaction range masked (first four characters kept, line breaks and
+    /// byte length unchanged).
     pub fn redacted_text(&self) -> std::borrow::Cow<'_, str> {
         if self.redactions.is_empty() {
             return std::borrow::Cow::Borrowed(&self.text);
         }
+        // Overlapping ranges are masked as one, so no character between them shows.
+        let mut ranges = self.redactions.clone();
+        ranges.sort_by_key(|r| (r.start, r.end));
+        let mut merged: Vec<Range<usize>> = Vec::with_capacity(ranges.len());
+        for r in ranges {
+            match merged.last_mut() {
+                Some(last) if r.start <= last.end => last.end = last.end.max(r.end),
+                _ => merged.push(r),
+            }
+        }
         let mut out = self.text.clone();
-        for r in &self.redactions {
+        for r in &merged {
             let Some(segment) = self.text.get(r.clone()) else { continue };
             let masked = mask_preserving_len(segment);
             out.replace_range(r.clone(), &masked);
@@ -116,24 +127,15 @@ impl SourceFile {
     }
 }
 
-/// Masks `s` keeping its byte length (so spans stay valid): the first four characters stay,
-/// every other byte becomes `*`.
+/// Masks `s` keeping its byte length and line breaks (so spans and lines stay valid).
 fn mask_preserving_len(s: &str) -> String {
-    let keep: usize = s.chars().take(4).map(char::len_utf8).sum();
-    let mut out = String::with_capacity(s.len());
-    out.push_str(&s[..keep]);
-    out.extend(std::iter::repeat_n('*', s.len() - keep));
-    out
+    crate::secrets::mask_in_place(s)
 }
 
-/// Shows a secret: at most its first four characters, then a fixed mask.
+/// Shows a secret: at most its first four characters, then a fixed mask
+/// ([`crate::secrets::mask`], the one masking function).
 pub fn mask_secret(value: &str) -> String {
-    let shown: String = value.chars().take(4).collect();
-    if value.chars().count() <= 4 {
-        "****".to_string()
-    } else {
-        format!("{shown}****")
-    }
+    crate::secrets::mask(value)
 }
 
 pub fn display_path(path: &std::path::Path) -> String {

@@ -13,6 +13,7 @@ fn run(dir: &Path, select: &str, isolated: bool) -> Vec<(String, usize, usize, S
         config: None,
         isolated,
         settings: None,
+        secrets_all_files: false,
         selection: SelectLayer { select: Some(vec![select.to_string()]), ..Default::default() },
     })
     .expect("check runs");

@@ -100,6 +100,7 @@ fn run_blocks(rule: &Rule, files: &[(String, Vec<u8>)]) -> Vec<String> {
         config: None,
         isolated: true,
         settings: None,
+        secrets_all_files: false,
         selection: SelectLayer {
             select: Some(vec![rule.code.to_string()]),
             extend_select: extra,

@@ -21,6 +21,7 @@ fn run(project: &str, selection: preflight::config::SelectLayer) -> Report {
         config: None,
         isolated: true,
         settings: None,
+        secrets_all_files: false,
         selection,
     })
     .unwrap_or_else(|e| panic!("check {project}: {e}"))

@@ -15,6 +15,7 @@ fn run(dir: &Path, code: &str) -> preflight::Report {
         config: None,
         isolated: true,
         settings: None,
+        secrets_all_files: false,
         selection: SelectLayer {
             select: Some(vec![code.to_string()]),
             extend_select: extra.split_whitespace().map(str::to_string).collect(),

@@ -90,7 +90,9 @@ pub fn build(
             };
             let eval = settings::evaluate_file(&file, &choice.root, &choice.module, &env, &reader, &opts);
             let ids = join_sources(files, &eval, &root, config, configs);
-            models.push(SettingsModel { choice, eval, files: ids });
+            let model = SettingsModel { choice, eval, files: ids };
+            mask_secret_literals(&model, files);
+            models.push(model);
         }
     }
     models
@@ -119,6 +121,7 @@ fn join_sources(
                     if files[id].source.text.is_empty() && !text.is_empty() {
                         files[id].source = SourceFile::new(files[id].found.display.clone(), text.to_string());
                     }
+                    loaded_by_production(&mut files[id], &eval.module);
                     Some(id)
                 }
                 (Some(&id), None) => Some(id),
@@ -134,10 +137,82 @@ fn join_sources(
                         config,
                         parsed: Parsed::Unparsed,
                     });
+                    if let Some(f) = files.last_mut() {
+                        loaded_by_production(f, &eval.module);
+                    }
                     Some(files.len() - 1)
                 }
                 (None, None) => None,
             }
         })
         .collect()
+}
+
+/// A Python module that the production settings module loads (`base.py` under
+/// `from .base import *`) is production (RULES.md, "Environments"), even when a production-named
+/// sibling made its name look like development: only such ambiguous names are reclassified.
+fn loaded_by_production(file: &mut ProjectFile, module: &str) {
+    let class = &mut file.found.class;
+    if class.ambiguous && !class.is_production() {
+        class.env = crate::discover::Environment::Production;
+        class.ambiguous = false;
+        class.reason = format!("production: loaded by the production settings module `{module}`");
+    }
+}
+
+/// Secret literals written in Python (a `SECRET_KEY`, `DATABASES[..]["PASSWORD"]`,
+/// `SIMPLE_JWT["SIGNING_KEY"]`) are masked wherever the file's text is shown, like env-file
+/// secrets: every string a secret-named setting or dict key holds, where it is written.
+fn mask_secret_literals(model: &SettingsModel, files: &mut [ProjectFile]) {
+    fn walk(
+        value: &crate::settings::Value,
+        secret: bool,
+        model: &SettingsModel,
+        files: &mut [ProjectFile],
+        depth: usize,
+    ) {
+        use crate::settings::Kind;
+        if depth > 16 {
+            return;
+        }
+        match &value.kind {
+            Kind::Str(s) if secret && !s.is_empty() && !crate::secrets::is_placeholder(s, "") => {
+                if let Some(span) = value.origin.and_then(|loc| model.span(loc)) {
+                    let file = &mut files[span.file];
+                    // Inside the quotes of a literal: the reader still sees it is a string.
+                    let mut range = span.range();
+                    if let Some(t) = file.source.text.get(range.clone()) {
+                        let quote = t.chars().next().filter(|c| *c == '"' || *c == '\'');
+                        if let Some(q) = quote.filter(|q| t.len() >= 2 && t.ends_with(*q)) {
+                            range = range.start + q.len_utf8()..range.end - q.len_utf8();
+                        }
+                    }
+                    if file.kind() == crate::discover::Kind::Python && !file.source.redactions.contains(&range) {
+                        file.source.redactions.push(range);
+                    }
+                }
+            }
+            Kind::List(items) | Kind::Tuple(items) | Kind::Set(items) => {
+                for item in items.iter() {
+                    walk(item, secret, model, files, depth + 1);
+                }
+            }
+            Kind::Dict(d) => {
+                for (k, v) in d.iter() {
+                    let key_secret =
+                        k.as_str().is_some_and(|k| k == "SIGNING_KEY" || crate::secrets::is_secret_name(k));
+                    walk(v, secret || key_secret, model, files, depth + 1);
+                }
+            }
+            Kind::OneOf(o) => {
+                for alt in &o.alternatives {
+                    walk(alt, secret, model, files, depth + 1);
+                }
+            }
+            _ => {}
+        }
+    }
+    for (name, value) in &model.eval.values {
+        walk(value, crate::secrets::is_secret_name(name), model, files, 0);
+    }
 }

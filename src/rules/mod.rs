@@ -4,4 +4,5 @@ pub mod compose;
 pub mod django;
 pub mod docker;
 pub mod env;
+pub mod secrets;
 pub mod tool;

@@ -445,6 +445,7 @@ mod tests {
             config: None,
             isolated,
             settings: None,
+            secrets_all_files: false,
             selection: SelectLayer { select: Some(vec![code.into()]), ..Default::default() },
         })
         .unwrap();

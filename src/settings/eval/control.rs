@@ -106,10 +106,26 @@ pub(super) fn clause_marker(cx: &Cx, cond: Option<Node>, block: Node) -> (Marker
 
 /// Two values that are the same binding (same origin and equal).
 pub(super) fn same_value(a: &Value, b: &Value) -> bool {
+    let same_place = || a.origin == b.origin && a.steps.len() == b.steps.len();
+    let same_items = |x: &[Value], y: &[Value]| x.len() == y.len() && x.iter().zip(y).all(|(p, q)| same_value(p, q));
     match (&a.kind, &b.kind) {
         (Kind::Object(x), Kind::Object(y)) => Arc::ptr_eq(x, y),
         (Kind::Unknown(x), Kind::Unknown(y)) => a.origin == b.origin && x == y,
-        _ => a.origin == b.origin && a.steps.len() == b.steps.len() && a.py_eq(b) == Some(true),
+        // Containers item by item: one holding an unknown value is still the same container when
+        // a branch leaves it alone (`py_eq` cannot say so).
+        (Kind::List(x), Kind::List(y)) | (Kind::Tuple(x), Kind::Tuple(y)) | (Kind::Set(x), Kind::Set(y)) => {
+            same_place() && (Arc::ptr_eq(x, y) || same_items(x, y))
+        }
+        (Kind::Dict(x), Kind::Dict(y)) => {
+            same_place()
+                && (Arc::ptr_eq(x, y)
+                    || (x.len() == y.len()
+                        && x.iter().zip(y.iter()).all(|((k1, v1), (k2, v2))| same_value(k1, k2) && same_value(v1, v2))))
+        }
+        (Kind::OneOf(x), Kind::OneOf(y)) => {
+            same_place() && (Arc::ptr_eq(x, y) || same_items(&x.alternatives, &y.alternatives))
+        }
+        _ => same_place() && a.py_eq(b) == Some(true),
     }
 }
 
