@@ -176,19 +176,28 @@ pub fn check(opts: &Options) -> Result<Report, CheckError> {
         files.push(file);
     }
     let reads_settings = |r: &&Rule| matches!(r.check, Check::Settings(_) | Check::File { settings: true, .. });
-    let settings = if enabled.iter().any(reads_settings) {
-        crate::model::settings::build(&mut files, &configs, opts.settings.as_deref())
-    } else {
-        Vec::new()
-    };
+    let mut project =
+        Project { files, configs, settings: Vec::new(), secrets: Vec::new(), deployment: Default::default() };
+    // The deployment model (compose services linked to Dockerfile stages and environments), then
+    // the settings each production environment selects, evaluated under it.
+    if enabled.iter().any(|r| reads_deployment(r) || reads_settings(r)) {
+        let compose = crate::parse::compose::apps::build(&project);
+        project.deployment = crate::model::deployment::build(&project, compose);
+    }
+    if enabled.iter().any(reads_settings) {
+        project.settings = crate::model::settings::build(
+            &mut project.files,
+            &project.configs,
+            opts.settings.as_deref(),
+            &project.deployment,
+        );
+    }
     // One secret scan per file (every file's final text: settings modules are read above): SEC
     // rules read it, and every output masks what it found.
-    let secrets: Vec<crate::secrets::FileSecrets> =
-        files.par_iter().map(|f| crate::secrets::scan(&f.source.text)).collect();
-    for (f, s) in files.iter_mut().zip(&secrets) {
+    project.secrets = project.files.par_iter().map(|f| crate::secrets::scan(&f.source.text)).collect();
+    for (f, s) in project.files.iter_mut().zip(&project.secrets) {
         f.source.redactions.extend(s.redactions());
     }
-    let mut project = Project { files, configs, settings, secrets };
 
     // Run the rules.
     let mut diagnostics: Vec<Diagnostic> = run_rules(&project, &enabled);
@@ -278,6 +287,11 @@ pub fn check(opts: &Options) -> Result<Report, CheckError> {
     Ok(Report { project, diagnostics, seen, enabled, config_fail_on })
 }
 
+/// Whether a rule reads the deployment model (the merged compose view and its links).
+fn reads_deployment(r: &Rule) -> bool {
+    matches!(r.check, Check::Compose(_) | Check::Dockerfile(_) | Check::Project(_))
+}
+
 /// Whether an enabled rule reads this kind of file (others are classified but never opened).
 /// PF001 alone reads every kind some rule could read, to say which of them cannot be read.
 fn reads_contents(kind: Kind, enabled: &[&'static Rule]) -> bool {
@@ -285,14 +299,19 @@ fn reads_contents(kind: Kind, enabled: &[&'static Rule]) -> bool {
         Check::EnvFile(_) => kind == Kind::EnvFile,
         Check::ComposeFile(_) => kind == Kind::Compose,
         // Interpolation reads the project `.env`.
-        Check::Compose(_) => kind == Kind::Compose || kind == Kind::EnvFile,
-        Check::Dockerfile(_) => kind == Kind::Dockerfile,
+        // The image a service builds here may satisfy DC002/DC009 (`USER`, `HEALTHCHECK`).
+        Check::Compose(_) => matches!(kind, Kind::Compose | Kind::EnvFile | Kind::Dockerfile),
+        // The services built from a Dockerfile may satisfy DF001/DF002 (`user:`, `healthcheck:`).
+        Check::Dockerfile(_) => matches!(kind, Kind::Dockerfile | Kind::Compose | Kind::EnvFile),
         // Settings modules are read by the evaluator itself, only those it reaches; it evaluates
-        // them under the production env files, which must be parsed even when no env rule is on.
-        Check::Settings(_) => kind == Kind::EnvFile,
+        // them under the production environment (env files, compose services, Dockerfile ENV),
+        // which must be parsed even when no env rule is on.
+        Check::Settings(_) => matches!(kind, Kind::EnvFile | Kind::Compose | Kind::Dockerfile),
         // SEC rules read every file's text (the settings modules production loads included).
         Check::File { .. } => true,
-        Check::Project(_) | Check::Pipeline => false,
+        // The deployment rules read the whole model.
+        Check::Project(_) => matches!(kind, Kind::EnvFile | Kind::Compose | Kind::Dockerfile),
+        Check::Pipeline => false,
     };
     let pf001 = crate::rules::tool::unreadable_file::RULE.code;
     enabled.iter().any(|r| consumes(r)) || (enabled.iter().any(|r| r.code == pf001) && registry::all().any(consumes))
@@ -302,13 +321,10 @@ fn run_rules(project: &Project, enabled: &[&'static Rule]) -> Vec<Diagnostic> {
     let env_files: Vec<_> = project.env_files().collect();
     let compose_files: Vec<_> = project.compose_files().collect();
     let dockerfiles: Vec<_> = project.dockerfiles().collect();
-    // The merged compose view, built once when a per-service compose rule is on.
-    let compose_model = if enabled.iter().any(|r| matches!(r.check, Check::Compose(_))) {
-        crate::parse::compose::apps::build(project)
-    } else {
-        Default::default()
-    };
-    let services: Vec<_> = compose_model
+    // The merged compose view, built once with the deployment model.
+    let services: Vec<_> = project
+        .deployment
+        .compose
         .apps
         .iter()
         .filter(|app| app.class.is_production())

@@ -47,6 +47,9 @@ pub struct Project {
     /// The provider tokens and URL credentials in each file's text, by file id (one scan per file:
     /// SEC rules read it, and every output masks what it found).
     pub secrets: Vec<crate::secrets::FileSecrets>,
+    /// The production Compose services linked to their Dockerfile stage and environment (and the
+    /// merged compose view they come from).
+    pub deployment: crate::model::deployment::DeploymentModel,
 }
 
 impl Project {

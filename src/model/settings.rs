@@ -21,12 +21,41 @@ pub struct SettingsModel {
     /// The project file of each of `eval.sources` (by `SrcId`); None for a source outside the
     /// project (an env file the evaluation loaded itself).
     pub files: Vec<Option<FileId>>,
+    /// The production services evaluated with this module and environment (empty without a
+    /// Compose service: the production env files).
+    pub services: Vec<String>,
+    /// The Compose `env_file` entries that feed an env file to those services: the env file's
+    /// normalized path, and the entry's span.
+    pub feeds: Vec<(PathBuf, Span)>,
 }
 
 impl SettingsModel {
     /// A settings location as a project span.
     pub fn span(&self, loc: Loc) -> Option<Span> {
         self.files.get(loc.file.0 as usize).copied().flatten().map(|f| Span::new(f, loc.range()))
+    }
+
+    /// The Compose `env_file` entries that feed the env file a location lies in, as related
+    /// labels (provenance of a value set in an env file).
+    pub fn feeds_at(&self, loc: Loc) -> Vec<crate::diagnostic::Related> {
+        let Some(src) = self.eval.sources.get(loc.file.0 as usize) else { return Vec::new() };
+        if !matches!(src.kind, SourceKind::EnvFile) {
+            return Vec::new();
+        }
+        let key = normalize(&src.path);
+        let who = if self.services.is_empty() {
+            String::new()
+        } else {
+            format!(" (service `{}`)", self.services.join("`, `"))
+        };
+        self.feeds
+            .iter()
+            .filter(|(p, _)| *p == key)
+            .map(|(_, span)| crate::diagnostic::Related {
+                span: *span,
+                message: format!("this env file feeds the production container{who}"),
+            })
+            .collect()
     }
 }
 
@@ -48,6 +77,7 @@ pub fn build(
     files: &mut Vec<ProjectFile>,
     configs: &[std::sync::Arc<crate::config::Config>],
     explicit: Option<&str>,
+    deployment: &crate::model::deployment::DeploymentModel,
 ) -> Vec<SettingsModel> {
     let mut roots: Vec<(PathBuf, usize)> = Vec::new();
     for f in files.iter() {
@@ -65,37 +95,94 @@ pub fn build(
         if python.is_empty() {
             continue;
         }
-        let mut env = Environment::new();
-        for f in files.iter().filter(in_root).filter(|f| f.class().is_production()) {
-            if let Parsed::Env(parsed) = &f.parsed {
-                env.add_env_file(&f.found.path, &f.source.text, parsed);
+        let explicit = explicit.or(configs[config].settings_module.as_deref());
+        let project_roots = project_roots(&root, &python);
+        // The environments production runs with: each Django service's (deduplicated), else the
+        // production env files over the ENV of the production Dockerfiles.
+        let mut envs: Vec<ServiceEnv> = Vec::new();
+        for link in deployment.services.iter().filter(|l| l.django) {
+            let Some(app) = deployment.compose.apps.get(link.app) else { continue };
+            let in_this_root =
+                app.files.first().and_then(|&id| files.get(id)).is_some_and(|f| linted_root(&f.found) == root);
+            if !in_this_root {
+                continue;
+            }
+            let feeds: Vec<(PathBuf, Span)> = link
+                .sources
+                .iter()
+                .filter_map(|s| Some((normalize(&files.get(s.file?)?.found.path), s.span?)))
+                .filter(|(_, span)| files.get(span.file).is_some_and(|f| f.kind() == Kind::Compose))
+                .collect();
+            let key = env_key(&link.env);
+            match envs.iter_mut().find(|(e, _, _)| env_key(e) == key) {
+                Some((_, names, fs)) => {
+                    names.push(link.name.clone());
+                    for f in feeds {
+                        if !fs.contains(&f) {
+                            fs.push(f);
+                        }
+                    }
+                }
+                None => envs.push((link.env.clone(), vec![link.name.clone()], feeds)),
             }
         }
-        let selected = settings::discover::selected_in(&env);
-        let explicit = explicit.or(configs[config].settings_module.as_deref());
-        let choices = discover_modules(&DiscoverInput {
-            linted_root: &root,
-            python_files: &python,
-            selected: &selected,
-            explicit,
-            reader: &reader,
-        });
-        let project_roots = project_roots(&root, &python);
-        for choice in choices {
-            let Some(file) = choice.file.clone() else { continue };
-            let opts = Options {
-                django: DjangoVersion::V5_2,
-                roots: project_roots.clone(),
-                configuration: choice.configuration.clone(),
-            };
-            let eval = settings::evaluate_file(&file, &choice.root, &choice.module, &env, &reader, &opts);
-            let ids = join_sources(files, &eval, &root, config, configs);
-            let model = SettingsModel { choice, eval, files: ids };
-            mask_secret_literals(&model, files);
-            models.push(model);
+        if envs.is_empty() {
+            let mut env = Environment::new();
+            for f in files.iter().filter(in_root).filter(|f| f.class().is_production()) {
+                if let Parsed::Dockerfile(m) = &f.parsed {
+                    if let Some(stage) = m.dockerfile.final_stage() {
+                        crate::model::deployment::add_dockerfile_env(&mut env, m, stage.index, &f.found.path);
+                    }
+                }
+            }
+            for f in files.iter().filter(in_root).filter(|f| f.class().is_production()) {
+                if let Parsed::Env(parsed) = &f.parsed {
+                    env.add_env_file(&f.found.path, &f.source.text, parsed);
+                }
+            }
+            envs.push((env, Vec::new(), Vec::new()));
+        }
+        let mut done: Vec<(PathBuf, String)> = Vec::new();
+        for (env, services, feeds) in envs {
+            let selected = settings::discover::selected_in(&env);
+            let choices = discover_modules(&DiscoverInput {
+                linted_root: &root,
+                python_files: &python,
+                selected: &selected,
+                explicit,
+                reader: &reader,
+            });
+            for choice in choices {
+                let Some(file) = choice.file.clone() else { continue };
+                let key = (normalize(&file), format!("{}\u{0}{}", choice.module, env_key(&env)));
+                if done.contains(&key) {
+                    continue;
+                }
+                done.push(key);
+                let opts = Options {
+                    django: DjangoVersion::V5_2,
+                    roots: project_roots.clone(),
+                    configuration: choice.configuration.clone(),
+                };
+                let eval = settings::evaluate_file(&file, &choice.root, &choice.module, &env, &reader, &opts);
+                let ids = join_sources(files, &eval, &root, config, configs);
+                let model =
+                    SettingsModel { choice, eval, files: ids, services: services.clone(), feeds: feeds.clone() };
+                mask_secret_literals(&model, files);
+                models.push(model);
+            }
         }
     }
     models
+}
+
+/// A production environment, the services that run with it, and the `env_file` entries that
+/// feed them.
+type ServiceEnv = (Environment, Vec<String>, Vec<(PathBuf, Span)>);
+
+/// A key identifying an environment (its variables, values and origins).
+fn env_key(env: &Environment) -> String {
+    env.iter().map(|(k, v)| format!("{k}={v:?}\n")).collect()
 }
 
 /// Maps every source of an evaluation to a project file, adding the Python files it read.

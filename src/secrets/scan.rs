@@ -98,6 +98,9 @@ pub fn is_literal_password(pw: &str) -> bool {
     !(field || pw.starts_with('$') || pw.contains("${") || pw.contains("$(") || super::is_placeholder(pw, ""))
 }
 
+/// The slot of the URL search among the patterns' windows.
+const URL: usize = usize::MAX;
+
 /// Scans a text for provider tokens and URL credentials.
 pub fn scan(text: &str) -> FileSecrets {
     let mut out = FileSecrets::default();
@@ -106,22 +109,26 @@ pub fn scan(text: &str) -> FileSecrets {
     }
     let p = patterns();
     let bytes = text.as_bytes();
-    // (pattern, window); `usize::MAX` is the URL search.
-    const URL: usize = usize::MAX;
+    // (pattern, window); `URL` is the search for credentials in URLs.
     let mut hits: Vec<(usize, Range<usize>)> = Vec::new();
+    // How far each pattern's windows already reach (the last slot is the URL search): a keyword
+    // well inside an earlier window adds nothing, which keeps dense lines (minified files) linear.
+    let mut covered = vec![0usize; p.list.len() + 1];
     for m in p.keywords.find_overlapping_iter(bytes) {
         let k = m.pattern().as_usize();
-        let line = line_window(bytes, m.start(), m.end());
-        if k == p.url_keyword {
-            hits.push((URL, line));
+        let slots: &[usize] = if k == p.url_keyword { &[usize::MAX] } else { &p.by_keyword[k] };
+        let slot = |pi: usize| if pi == URL { p.list.len() } else { pi };
+        if slots.iter().all(|&pi| covered[slot(pi)] >= m.end() + AFTER / 2) {
             continue;
         }
-        for &pi in &p.by_keyword[k] {
-            let window = if p.list[pi].def.multiline {
+        let line = line_window(bytes, m.start(), m.end());
+        for &pi in slots {
+            let window = if pi != URL && p.list[pi].def.multiline {
                 line.start..(m.start() + MULTILINE_WINDOW).min(bytes.len())
             } else {
                 line.clone()
             };
+            covered[slot(pi)] = covered[slot(pi)].max(window.end);
             hits.push((pi, window));
         }
     }
@@ -259,6 +266,19 @@ mod tests {
         ] {
             assert!(pw(silent).is_empty(), "{silent}: {:?}", pw(silent));
         }
+    }
+
+    #[test]
+    fn dense_lines_stay_linear() {
+        // A minified bundle: one 2 MB line with a keyword every 40 bytes, a token near its end.
+        let token = examples::expand("ghp_{{base62:36}}", 3);
+        let mut text = "var u=\"https://cdn.example.com/a.js\";".repeat(50_000);
+        text.push_str(&format!("var t=\"{token}\";"));
+        let start = std::time::Instant::now();
+        let found = scan(&text);
+        assert_eq!(found.tokens.len(), 1);
+        assert_eq!(&text[found.tokens[0].range.clone()], token);
+        assert!(start.elapsed() < std::time::Duration::from_secs(5), "{:?}", start.elapsed());
     }
 
     #[test]

@@ -22,15 +22,20 @@ const HELP: &str = "add a `healthcheck:` with a `test:` that checks the service 
 fn check(ctx: &ComposeCtx<'_>, out: &mut Vec<Diagnostic>) {
     let s = ctx.service;
     let Some(hc) = &s.healthcheck else {
+        // An image built here: its Dockerfile's HEALTHCHECK covers the service.
+        let built = ctx.project.deployment.built_image(ctx.project, ctx.app, s);
+        if built.as_ref().is_some_and(|b| b.healthcheck) {
+            return;
+        }
+        let assumption = match built {
+            Some(b) => format!("{} has no HEALTHCHECK", b.described),
+            None => image_assumption(s, ImageFact::Healthcheck),
+        };
         out.push(
             Diagnostic::new(
                 &RULE,
                 s.key_span,
-                format!(
-                    "service `{}` has no `healthcheck:`, and {}",
-                    s.name,
-                    image_assumption(s, ImageFact::Healthcheck)
-                ),
+                format!("service `{}` has no `healthcheck:`, and {}", s.name, assumption),
             )
             .with_label("no `healthcheck:`")
             .with_help(HELP),

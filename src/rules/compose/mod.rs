@@ -3,6 +3,7 @@
 //! DC012 runs once per compose file.
 
 pub mod capabilities_not_dropped;
+pub mod datastore_auth_disabled;
 pub mod datastore_port_published;
 pub mod docker_socket_mounted;
 pub mod healthcheck_missing;

@@ -37,6 +37,26 @@ fn check(ctx: &ComposeCtx<'_>, out: &mut Vec<Diagnostic>) {
             if s.build.is_none() && s.image.as_ref().and_then(|i| i.known()).is_some_and(known_unprivileged_image) {
                 return;
             }
+            // An image built here: its Dockerfile's USER (or privilege drop) decides.
+            let built = ctx.project.deployment.built_image(ctx.project, ctx.app, s);
+            if built.as_ref().is_some_and(|b| b.non_root) {
+                return;
+            }
+            if let Some(b) = built {
+                out.push(
+                    Diagnostic::new(
+                        &RULE,
+                        s.key_span,
+                        format!(
+                            "service `{}` sets no `user:`, and {} switches to no non-root USER: it runs as root",
+                            s.name, b.described
+                        ),
+                    )
+                    .with_label("no `user:`")
+                    .with_help(help),
+                );
+                return;
+            }
             out.push(
                 Diagnostic::new(
                     &RULE,

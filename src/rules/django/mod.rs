@@ -12,6 +12,8 @@ pub mod account_lockout_weak;
 pub mod allowed_hosts_empty;
 pub mod allowed_hosts_wildcard;
 pub mod async_unsafe_allowed;
+pub mod backing_service_tls_off;
+pub mod cache_not_shared;
 pub mod clickjacking_protection_off;
 pub mod cookie_samesite_off;
 pub mod cors_allow_all_with_credentials;
@@ -19,6 +21,7 @@ pub mod csp_missing;
 pub mod csp_unsafe;
 pub mod csrf_cookie_insecure;
 pub mod csrf_middleware_missing;
+pub mod csrf_trusted_origin_insecure;
 pub mod debug_enabled;
 pub mod debug_tooling_enabled;
 pub mod drf_permissive_defaults;
@@ -27,6 +30,7 @@ pub mod hsts_off_or_weak;
 pub mod jwt_access_token_too_long;
 pub mod jwt_refresh_rotation_off;
 pub mod jwt_signing_key_hardcoded;
+pub mod log_file_unrotated;
 pub mod logging_misconfigured;
 pub mod password_validation_weak;
 pub mod rate_limiting_missing;
@@ -94,6 +98,18 @@ pub const SECURITY_SETTINGS: &[&str] = &[
     "TEMPLATES",
     "DEBUG_PROPAGATE_EXCEPTIONS",
     "EMAIL_BACKEND",
+    "CACHES",
+    "SESSION_ENGINE",
+    "SESSION_CACHE_ALIAS",
+    "CSRF_TRUSTED_ORIGINS",
+    "DATABASES",
+    "CELERY_BROKER_URL",
+    "CELERY_RESULT_BACKEND",
+    "CELERY_BROKER_USE_SSL",
+    "CELERY_REDIS_BACKEND_USE_SSL",
+    "EMAIL_HOST",
+    "EMAIL_USE_TLS",
+    "EMAIL_USE_SSL",
 ];
 
 /// A setting's effective production value.
@@ -143,6 +159,15 @@ impl<'c, 'a> Setting<'c, 'a> {
                 continue;
             }
             out.push(Related { span, message: step.message });
+        }
+        // The Compose `env_file` entries that feed an env file a step lies in.
+        let steps = value.steps.to_vec();
+        for loc in steps.iter().filter_map(|s| s.at).chain(value.origin) {
+            for r in self.ctx.model.feeds_at(loc) {
+                if r.span != primary && !out.iter().any(|o| o.span == r.span) {
+                    out.push(r);
+                }
+            }
         }
         out
     }

@@ -1,6 +1,6 @@
 //! DF001 container-runs-as-root: the final stage has no `USER`, or its last `USER` is root.
 
-use super::{covering_services, from_span, runs_unprivileged, shipped_stage};
+use super::{covering_services, from_span, runs_unprivileged, shipped_stage_of};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::parse::dockerfile::Base;
 use crate::project::DockerfileCtx;
@@ -23,7 +23,7 @@ const HELP: &str = "create an unprivileged user and switch to it at the end of t
 
 fn check(ctx: &DockerfileCtx<'_>, out: &mut Vec<Diagnostic>) {
     let df = ctx.df();
-    let Some(stage) = shipped_stage(df) else { return };
+    let Some(stage) = shipped_stage_of(ctx) else { return };
     let services = covering_services(ctx);
     // A Compose `user:` on every production service that runs the image decides.
     if !services.is_empty() && services.iter().all(|s| s.non_root_user) {

@@ -1,6 +1,6 @@
 //! DF002 healthcheck-missing: the final stage has no `HEALTHCHECK`, or `HEALTHCHECK NONE`.
 
-use super::{covering_services, from_span, shipped_stage};
+use super::{covering_services, from_span, shipped_stage_of};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::parse::dockerfile::Body;
 use crate::project::DockerfileCtx;
@@ -23,7 +23,7 @@ const HELP: &str = "add a HEALTHCHECK that asks the app (`HEALTHCHECK CMD [\"pyt
 
 fn check(ctx: &DockerfileCtx<'_>, out: &mut Vec<Diagnostic>) {
     let df = ctx.df();
-    let Some(stage) = shipped_stage(df) else { return };
+    let Some(stage) = shipped_stage_of(ctx) else { return };
     let services = covering_services(ctx);
     if !services.is_empty() && services.iter().all(|s| s.healthcheck) {
         return;

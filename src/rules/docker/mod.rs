@@ -285,10 +285,33 @@ pub struct CoveringService {
     pub healthcheck: bool,
 }
 
-/// The production Compose services built from a Dockerfile. Empty until the deployment rules link
-/// services to Dockerfiles.
-pub fn covering_services(_ctx: &DockerfileCtx<'_>) -> Vec<CoveringService> {
-    Vec::new()
+/// The production Compose services built from a Dockerfile (the deployment model's links).
+pub fn covering_services(ctx: &DockerfileCtx<'_>) -> Vec<CoveringService> {
+    let dep = &ctx.project.deployment;
+    dep.built_from(ctx.id)
+        .filter_map(|link| {
+            let s = dep.service(link)?;
+            let non_root_user = s.user.as_ref().and_then(|u| u.known()).is_some_and(|v| {
+                let name = v.split(':').next().unwrap_or_default().trim();
+                !name.is_empty() && name != "root" && name != "0"
+            });
+            let healthcheck = s.healthcheck.as_ref().is_some_and(|h| {
+                h.disable.as_ref().and_then(|f| f.value()) != Some(true) && h.test_none.is_none() && h.has_test
+            });
+            Some(CoveringService { name: link.name.clone(), non_root_user, healthcheck })
+        })
+        .collect()
+}
+
+/// The stage that runs for this Dockerfile: the `build.target` every production service built
+/// from it names (they agree), else the final stage.
+pub fn shipped_stage_of<'a>(ctx: &DockerfileCtx<'a>) -> Option<&'a Stage> {
+    let df = &ctx.model.dockerfile;
+    let mut targets = ctx.project.deployment.built_from(ctx.id).map(|l| l.stage);
+    match targets.next() {
+        Some(Some(first)) if targets.all(|t| t == Some(first)) => df.stages.get(first),
+        _ => shipped_stage(df),
+    }
 }
 
 #[cfg(test)]

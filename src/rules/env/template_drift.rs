@@ -2,7 +2,7 @@
 //! different keys.
 
 use std::collections::HashSet;
-use std::path::{Component, Path, PathBuf};
+use std::path::Path;
 
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::discover::{self, Environment, Kind};
@@ -51,9 +51,23 @@ fn stem(path: &Path) -> Vec<String> {
     toks
 }
 
-/// The folder a file sits in, `.` components dropped (`./.env` and `.env` share a folder).
-fn folder(path: &Path) -> PathBuf {
-    path.parent().unwrap_or(Path::new("")).components().filter(|c| !matches!(c, Component::CurDir)).collect()
+/// Whether two files sit in the same folder, a leading `./` ignored (`./.env` and `.env` share
+/// one). A byte comparison: it runs for every pair of env files.
+fn same_folder(a: &Path, b: &Path) -> bool {
+    fn dir(p: &Path) -> &[u8] {
+        // The bytes before the last separator (`Path::parent` re-parses components: too slow here).
+        let all = p.as_os_str().as_encoded_bytes();
+        let mut bytes = all.iter().rposition(|&c| std::path::is_separator(c as char)).map_or(&all[..0], |i| &all[..i]);
+        while let Some(rest) = bytes.strip_prefix(b"./") {
+            bytes = rest;
+        }
+        if bytes == b"." {
+            &[]
+        } else {
+            bytes
+        }
+    }
+    dir(a) == dir(b)
 }
 
 /// Runs per env file (so the pipeline parses env files whenever this rule is on); a production
@@ -62,11 +76,11 @@ fn check(ctx: &EnvFileCtx<'_>, out: &mut Vec<Diagnostic>) {
     if !ctx.class().is_production() || ctx.file.kind() != Kind::EnvFile {
         return;
     }
-    let here = folder(&ctx.file.found.path);
+    let here = &ctx.file.found.path;
     let members: Vec<Member<'_>> = ctx
         .project
         .env_files()
-        .filter(|(_, f, _)| f.kind() == Kind::EnvFile && folder(&f.found.path) == here)
+        .filter(|(_, f, _)| f.kind() == Kind::EnvFile && same_folder(&f.found.path, here))
         .map(|(id, file, env)| Member { id, file, env, stem: stem(&file.found.path) })
         .collect();
     let templates: Vec<&Member<'_>> = members.iter().filter(|m| m.env_class() == Environment::Template).collect();
