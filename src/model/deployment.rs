@@ -7,6 +7,7 @@
 //! (`model::settings`); the DF/DC rules read the links for cross-satisfaction (a Compose `user:`
 //! satisfies DF001, an image `USER` satisfies DC002...).
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use crate::parse::compose::apps::{normalize, ComposeModel};
@@ -92,6 +93,7 @@ pub fn app_dir(project: &Project, app: &crate::parse::compose::apps::App) -> Pat
 
 /// Builds the model from the merged compose view.
 pub fn build(project: &Project, compose: ComposeModel) -> DeploymentModel {
+    let index = Index::new(project);
     let mut services = Vec::new();
     for (ai, app) in compose.apps.iter().enumerate() {
         if !app.class.is_production() {
@@ -102,28 +104,44 @@ pub fn build(project: &Project, compose: ComposeModel) -> DeploymentModel {
             if crate::rules::compose::debug_only(service) {
                 continue;
             }
-            services.push(link(project, &dir, ai, si, service));
+            services.push(link(project, &index, &dir, ai, si, service));
         }
     }
     DeploymentModel { compose, services }
 }
 
-fn find_file(project: &Project, path: &Path, want: impl Fn(&Parsed) -> bool) -> Option<FileId> {
-    let key = normalize(path);
-    project.files.iter().position(|f| want(&f.parsed) && normalize(&f.found.path) == key)
+/// Project files by normalised path, and the linted roots: built once per model, since every
+/// service looks files up (a scan of all files per service is quadratic on big trees).
+struct Index {
+    by_path: HashMap<PathBuf, Vec<FileId>>,
+    roots: Vec<PathBuf>,
 }
 
-/// The linted root holding a path (the root of the first project file under it).
-fn root_of(project: &Project, path: &Path) -> Option<PathBuf> {
-    project
-        .files
-        .iter()
-        .map(|f| normalize(&crate::model::settings::linted_root(&f.found)))
-        .filter(|r| path.starts_with(r))
-        .max_by_key(|r| r.components().count())
+impl Index {
+    fn new(project: &Project) -> Self {
+        let mut by_path: HashMap<PathBuf, Vec<FileId>> = HashMap::new();
+        let mut roots: Vec<PathBuf> = Vec::new();
+        for (id, f) in project.files.iter().enumerate() {
+            by_path.entry(normalize(&f.found.path)).or_default().push(id);
+            let root = normalize(&crate::model::settings::linted_root(&f.found));
+            if !roots.contains(&root) {
+                roots.push(root);
+            }
+        }
+        Index { by_path, roots }
+    }
 }
 
-fn link(project: &Project, dir: &Path, app: usize, index: usize, service: &Service) -> ServiceLink {
+fn find_file(project: &Project, index: &Index, path: &Path, want: impl Fn(&Parsed) -> bool) -> Option<FileId> {
+    index.by_path.get(&normalize(path))?.iter().copied().find(|&id| want(&project.files[id].parsed))
+}
+
+/// The linted root holding a path.
+fn root_of(index: &Index, path: &Path) -> Option<PathBuf> {
+    index.roots.iter().filter(|r| path.starts_with(r)).max_by_key(|r| r.components().count()).cloned()
+}
+
+fn link(project: &Project, files: &Index, dir: &Path, app: usize, index: usize, service: &Service) -> ServiceLink {
     let mut out = ServiceLink {
         app,
         service: index,
@@ -148,10 +166,10 @@ fn link(project: &Project, dir: &Path, app: usize, index: usize, service: &Servi
                 let ctx = normalize(&dir.join(context.flatten().unwrap_or_else(|| ".".into())));
                 let name = build.dockerfile.as_ref().and_then(|d| d.known()).unwrap_or("Dockerfile");
                 let path = normalize(&ctx.join(name));
-                if root_of(project, &ctx).is_none() {
+                if root_of(files, &ctx).is_none() {
                     out.problem = Some(format!("the build context `{}` is outside the linted tree", ctx.display()));
                 } else {
-                    match find_file(project, &path, |p| matches!(p, Parsed::Dockerfile(_))) {
+                    match find_file(project, files, &path, |p| matches!(p, Parsed::Dockerfile(_))) {
                         Some(id) => {
                             out.dockerfile = Some(id);
                             if let Parsed::Dockerfile(m) = &project.files[id].parsed {
@@ -209,7 +227,7 @@ fn link(project: &Project, dir: &Path, app: usize, index: usize, service: &Servi
             continue;
         };
         let path = dir.join(rel);
-        match find_file(project, &path, |p| matches!(p, Parsed::Env(_))) {
+        match find_file(project, files, &path, |p| matches!(p, Parsed::Env(_))) {
             Some(id) => {
                 let f = &project.files[id];
                 if let Parsed::Env(parsed) = &f.parsed {

@@ -3,13 +3,15 @@
 //! evaluation read joined to the project so diagnostics can point into it.
 
 use std::collections::HashMap;
+
+use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 
 use crate::discover::{Classifier, Discovered, Kind};
 use crate::project::{Parsed, ProjectFile};
 use crate::settings::{
-    self, discover_modules, project_roots, resolve::normalize, DiscoverInput, DjangoVersion, Environment, Evaluated,
-    FsReader, Loc, ModuleChoice, Options, SourceKind,
+    self, discover_modules, resolve::normalize, DiscoverInput, DjangoVersion, Environment, Evaluated, FsReader, Loc,
+    ModuleChoice, Options, SourceKind,
 };
 use crate::source::{FileId, SourceFile, Span};
 
@@ -87,6 +89,9 @@ pub fn build(
         }
     }
     let reader = FsReader::default();
+    // Project files by normalised path, built once (every evaluation joins its sources to them).
+    let mut by_path: HashMap<PathBuf, FileId> =
+        files.iter().enumerate().map(|(id, f)| (normalize(&f.found.path), id)).collect();
     let mut models = Vec::new();
     for (root, config) in roots {
         let in_root = |f: &&ProjectFile| linted_root(&f.found) == root;
@@ -96,7 +101,6 @@ pub fn build(
             continue;
         }
         let explicit = explicit.or(configs[config].settings_module.as_deref());
-        let project_roots = project_roots(&root, &python);
         // The environments production runs with: each Django service's (deduplicated), else the
         // production env files over the ENV of the production Dockerfiles.
         let mut envs: Vec<ServiceEnv> = Vec::new();
@@ -142,9 +146,12 @@ pub fn build(
             }
             envs.push((env, Vec::new(), Vec::new()));
         }
+        // Which modules to evaluate under which environment (each pair once), then evaluate them in
+        // parallel: evaluations are independent, joining their files to the project is not.
         let mut done: Vec<(PathBuf, String)> = Vec::new();
-        for (env, services, feeds) in envs {
-            let selected = settings::discover::selected_in(&env);
+        let mut jobs: Vec<(usize, ModuleChoice, PathBuf)> = Vec::new();
+        for (i, (env, _, _)) in envs.iter().enumerate() {
+            let selected = settings::discover::selected_in(env);
             let choices = discover_modules(&DiscoverInput {
                 linted_root: &root,
                 python_files: &python,
@@ -154,23 +161,33 @@ pub fn build(
             });
             for choice in choices {
                 let Some(file) = choice.file.clone() else { continue };
-                let key = (normalize(&file), format!("{}\u{0}{}", choice.module, env_key(&env)));
+                let key = (normalize(&file), format!("{}\u{0}{}", choice.module, env_key(env)));
                 if done.contains(&key) {
                     continue;
                 }
                 done.push(key);
+                jobs.push((i, choice, file));
+            }
+        }
+        let evals: Vec<Evaluated> = jobs
+            .par_iter()
+            .map(|(i, choice, file)| {
+                // Absolute imports resolve in the module's own project: in a monorepo, a sibling
+                // project's modules are not on its path.
                 let opts = Options {
                     django: DjangoVersion::V5_2,
-                    roots: project_roots.clone(),
+                    roots: vec![choice.root.clone()],
                     configuration: choice.configuration.clone(),
                 };
-                let eval = settings::evaluate_file(&file, &choice.root, &choice.module, &env, &reader, &opts);
-                let ids = join_sources(files, &eval, &root, config, configs);
-                let model =
-                    SettingsModel { choice, eval, files: ids, services: services.clone(), feeds: feeds.clone() };
-                mask_secret_literals(&model, files);
-                models.push(model);
-            }
+                settings::evaluate_file(file, &choice.root, &choice.module, &envs[*i].0, &reader, &opts)
+            })
+            .collect();
+        for ((i, choice, _), eval) in jobs.into_iter().zip(evals) {
+            let (_, services, feeds) = &envs[i];
+            let ids = join_sources(files, &eval, &root, config, configs, &mut by_path);
+            let model = SettingsModel { choice, eval, files: ids, services: services.clone(), feeds: feeds.clone() };
+            mask_secret_literals(&model, files);
+            models.push(model);
         }
     }
     models
@@ -192,9 +209,8 @@ fn join_sources(
     root: &Path,
     config: usize,
     configs: &[std::sync::Arc<crate::config::Config>],
+    by_path: &mut HashMap<PathBuf, FileId>,
 ) -> Vec<Option<FileId>> {
-    let by_path: HashMap<PathBuf, FileId> =
-        files.iter().enumerate().map(|(id, f)| (normalize(&f.found.path), id)).collect();
     eval.sources
         .iter()
         .map(|src| {
@@ -203,15 +219,15 @@ fn join_sources(
                 (SourceKind::Python { .. }, Some(text)) => Some(text),
                 _ => None,
             };
-            match (by_path.get(&key), text) {
-                (Some(&id), Some(text)) => {
+            match (by_path.get(&key).copied(), text) {
+                (Some(id), Some(text)) => {
                     if files[id].source.text.is_empty() && !text.is_empty() {
                         files[id].source = SourceFile::new(files[id].found.display.clone(), text.to_string());
                     }
                     loaded_by_production(&mut files[id], &eval.module);
                     Some(id)
                 }
-                (Some(&id), None) => Some(id),
+                (Some(id), None) => Some(id),
                 (None, Some(text)) => {
                     let rel = src.path.strip_prefix(root).map(Path::to_path_buf).unwrap_or_else(|_| src.path.clone());
                     let class = Classifier::new(&configs[config]).classify(&src.path, &rel, Kind::Python);
@@ -227,6 +243,7 @@ fn join_sources(
                     if let Some(f) = files.last_mut() {
                         loaded_by_production(f, &eval.module);
                     }
+                    by_path.insert(key, files.len() - 1);
                     Some(files.len() - 1)
                 }
                 (None, None) => None,

@@ -93,10 +93,9 @@ pub fn project_roots(linted_root: &Path, python_files: &[PathBuf]) -> Vec<PathBu
     roots
 }
 
-fn belongs(file: &Path, root: &Path, roots: &[PathBuf]) -> bool {
-    let deepest =
-        roots.iter().filter(|r| r.as_os_str().is_empty() || file.starts_with(r)).max_by_key(|r| r.components().count());
-    deepest.is_some_and(|d| d == root)
+/// The deepest project root holding `file`.
+fn owner_root<'r>(file: &Path, roots: &'r [PathBuf]) -> Option<&'r PathBuf> {
+    roots.iter().filter(|r| r.as_os_str().is_empty() || file.starts_with(r)).max_by_key(|r| r.components().count())
 }
 
 fn display(p: &Path) -> String {
@@ -247,8 +246,11 @@ pub fn discover_modules(input: &DiscoverInput) -> Vec<ModuleChoice> {
     }
 
     let mut unresolved_selections: Vec<&(String, Option<EnvOrigin>)> = input.selected.iter().collect();
+    // Each file's project root, found once (a monorepo has many roots and many files).
+    let owner: Vec<Option<&PathBuf>> = input.python_files.iter().map(|f| owner_root(f, &roots)).collect();
     for root in &roots {
-        let files: Vec<&PathBuf> = input.python_files.iter().filter(|f| belongs(f, root, &roots)).collect();
+        let files: Vec<&PathBuf> =
+            input.python_files.iter().zip(&owner).filter(|(_, o)| **o == Some(root)).map(|(f, _)| f).collect();
         let configuration = entry_points(reader, &files, &["wsgi.py", "asgi.py", "manage.py"])
             .into_iter()
             .find_map(|(_, parsed)| find_default(&parsed, "DJANGO_CONFIGURATION").map(|d| d.value));

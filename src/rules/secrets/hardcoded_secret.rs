@@ -33,6 +33,7 @@ fn check(ctx: &FileCtx<'_>, out: &mut Vec<Diagnostic>) {
     for lit in literals(ctx) {
         if !lit.secret_named()
             || lit.is_flag_or_count()
+            || lit.is_plain_url()
             || lit.names.iter().any(|n| is_placeholder(&lit.value, n))
             || secrets.token_in(&lit.span).is_some()
             || secrets.url_in(&lit.span).is_some()

@@ -102,6 +102,17 @@ impl Literal {
         }
     }
 
+    /// An address rather than a secret: a URL with no credentials in it
+    /// (`SECRET_STORE=https://vault.example.com`; a password in a URL is SEC004's).
+    pub fn is_plain_url(&self) -> bool {
+        let v = self.value.trim();
+        let scheme = v.split_once("://").map(|(s, _)| s).unwrap_or_default();
+        !scheme.is_empty()
+            && scheme.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'.' | b'-'))
+            && !v.contains('@')
+            && !v.contains(char::is_whitespace)
+    }
+
     /// A boolean or a small number under a secret-named key (`PASSWORD_MIN_LENGTH=8`,
     /// `REQUIRE_PASSWORD=true`) is a setting, not a secret.
     pub fn is_flag_or_count(&self) -> bool {
