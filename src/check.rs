@@ -120,21 +120,40 @@ pub fn check(opts: &Options) -> Result<Report, CheckError> {
         }))
     };
 
-    // Discover.
+    // Discover. Files named on the command line (a pre-commit run names many, in few folders)
+    // share what is found per folder: the config, the project root, the directory listings.
     let mut found: Vec<(Discovered, usize)> = Vec::new();
     let mut seen_paths = HashSet::new();
+    let dir_cache = discover::DirCache::default();
+    let mut config_by_dir: HashMap<PathBuf, usize> = HashMap::new();
+    let mut root_by_dir: HashMap<PathBuf, Option<PathBuf>> = HashMap::new();
     for p in &paths {
-        let cfg_id = config_for(p, &mut configs, &mut config_ids)?;
-        let cfg = configs[cfg_id].clone();
-        let classifier = Classifier::new(&cfg);
         let is_dir = std::fs::metadata(p).is_ok_and(|m| m.is_dir());
+        let dir_key = if is_dir { p.clone() } else { p.parent().map(Path::to_path_buf).unwrap_or_default() };
+        let cfg_id = match config_by_dir.get(&dir_key) {
+            Some(&id) => id,
+            None => {
+                let id = config_for(p, &mut configs, &mut config_ids)?;
+                config_by_dir.insert(dir_key.clone(), id);
+                id
+            }
+        };
+        let cfg = configs[cfg_id].clone();
+        let classifier = Classifier::with_cache(&cfg, &dir_cache);
         let candidates: Vec<(PathBuf, PathBuf, Kind, bool)> = if is_dir {
             discover::walk_files(p, &cfg, opts.secrets_all_files)
                 .into_iter()
                 .map(|(path, rel, kind)| (path, rel, kind, false))
                 .collect()
         } else {
-            let rel = rel_to_project_root(p);
+            let root = root_by_dir.entry(dir_key).or_insert_with(|| project_root_of(p));
+            let rel = match root {
+                Some(root) => std::path::absolute(p)
+                    .ok()
+                    .and_then(|abs| abs.strip_prefix(root).ok().map(Path::to_path_buf))
+                    .unwrap_or_else(|| display_relative(p)),
+                None => display_relative(p),
+            };
             let kind = if opts.secrets_all_files {
                 discover::kind_for_sweep(&rel, &cfg)
             } else {
@@ -578,18 +597,11 @@ pub(crate) fn display_relative(path: &Path) -> PathBuf {
     }
 }
 
-/// For a file named on the command line: its path below the project root (the nearest folder
-/// above it holding `.git`, a Preflight config, `pyproject.toml` or `manage.py`), so that
-/// environment tokens come from the same folders a walk of the project would see.
-fn rel_to_project_root(file: &Path) -> PathBuf {
+/// For a file named on the command line: its project root (the nearest folder above it holding
+/// `.git`, a Preflight config, `pyproject.toml` or `manage.py`). Its path below that root gives
+/// the environment tokens a walk of the project would see.
+fn project_root_of(file: &Path) -> Option<PathBuf> {
     let abs = std::path::absolute(file).unwrap_or_else(|_| file.to_path_buf());
     let markers = [".git", "preflight.toml", ".preflight.toml", "pyproject.toml", "manage.py"];
-    for dir in abs.ancestors().skip(1) {
-        if markers.iter().any(|m| dir.join(m).exists()) {
-            if let Ok(rel) = abs.strip_prefix(dir) {
-                return rel.to_path_buf();
-            }
-        }
-    }
-    display_relative(file)
+    abs.ancestors().skip(1).find(|dir| markers.iter().any(|m| dir.join(m).exists())).map(Path::to_path_buf)
 }

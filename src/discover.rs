@@ -214,12 +214,26 @@ fn class_by_name(rel: &Path, kind: Kind) -> Option<(Environment, String)> {
 /// Classifies files. Caches directory listings used to find production variants.
 pub struct Classifier<'a> {
     config: &'a Config,
-    dir_cache: Mutex<HashMap<PathBuf, Vec<String>>>,
+    dir_cache: DirCacheRef<'a>,
+}
+
+/// Directory listings (sorted names) already read while looking for production variants.
+pub type DirCache = Mutex<HashMap<PathBuf, Vec<String>>>;
+
+enum DirCacheRef<'a> {
+    Owned(DirCache),
+    Shared(&'a DirCache),
 }
 
 impl<'a> Classifier<'a> {
     pub fn new(config: &'a Config) -> Self {
-        Classifier { config, dir_cache: Mutex::new(HashMap::new()) }
+        Classifier { config, dir_cache: DirCacheRef::Owned(Mutex::new(HashMap::new())) }
+    }
+
+    /// A classifier sharing its directory listings with others of the same run (a pre-commit run
+    /// names many files of few folders).
+    pub fn with_cache(config: &'a Config, cache: &'a DirCache) -> Self {
+        Classifier { config, dir_cache: DirCacheRef::Shared(cache) }
     }
 
     /// `path` opens the file; `rel` is its path below the linted root.
@@ -260,7 +274,11 @@ impl<'a> Classifier<'a> {
     fn production_variant(&self, path: &Path, rel: &Path, kind: Kind) -> Option<String> {
         let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
         let dir = if dir.as_os_str().is_empty() { PathBuf::from(".") } else { dir };
-        let mut cache = self.dir_cache.lock().unwrap_or_else(|e| e.into_inner());
+        let cache = match &self.dir_cache {
+            DirCacheRef::Owned(c) => c,
+            DirCacheRef::Shared(c) => *c,
+        };
+        let mut cache = cache.lock().unwrap_or_else(|e| e.into_inner());
         let names = cache.entry(dir.clone()).or_insert_with(|| {
             let mut v: Vec<String> = std::fs::read_dir(&dir)
                 .map(|rd| rd.filter_map(Result::ok).map(|e| e.file_name().to_string_lossy().into_owned()).collect())
