@@ -11,7 +11,7 @@ use crate::discover::{Classifier, Discovered, Kind};
 use crate::project::{Parsed, ProjectFile};
 use crate::settings::{
     self, discover_modules, resolve::normalize, DiscoverInput, DjangoVersion, Environment, Evaluated, FsReader, Loc,
-    ModuleChoice, Options, SourceKind,
+    ModuleChoice, Options, Reader, SourceKind,
 };
 use crate::source::{FileId, SourceFile, Span};
 
@@ -185,6 +185,17 @@ pub fn build(
         for ((i, choice, _), eval) in jobs.into_iter().zip(evals) {
             let (_, services, feeds) = &envs[i];
             let ids = join_sources(files, &eval, &root, config, configs, &mut by_path);
+            // The entry point a development default is written in (DEP008 points into it): read
+            // it when discovery listed it unread.
+            if let Some(dev) = &choice.dev_default {
+                if let Some(&id) = by_path.get(&normalize(&dev.file)) {
+                    if files[id].source.text.is_empty() {
+                        if let Some(text) = reader.read(&dev.file).filter(|t| !t.is_empty()) {
+                            files[id].source = SourceFile::new(files[id].found.display.clone(), text.to_string());
+                        }
+                    }
+                }
+            }
             let model = SettingsModel { choice, eval, files: ids, services: services.clone(), feeds: feeds.clone() };
             mask_secret_literals(&model, files);
             models.push(model);

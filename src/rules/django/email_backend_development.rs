@@ -27,6 +27,13 @@ const DEV_BACKENDS: &[(&str, &str)] = &[
     ("locmem", "keeps every email in memory (django.core.mail.outbox, for tests)"),
 ];
 
+/// The development backend an `EMAIL_BACKEND` path names (`console`, `dummy`, `filebased`,
+/// `locmem`), if it names one. Shared with DJ036.
+pub fn development_backend(path: &str) -> Option<&'static str> {
+    let module = path.strip_prefix("django.core.mail.backends.")?.split('.').next()?;
+    DEV_BACKENDS.iter().find(|(m, _)| *m == module).map(|(m, _)| *m)
+}
+
 fn check(ctx: &SettingsCtx<'_>, out: &mut Vec<Diagnostic>) {
     let Some(s) = Setting::get(ctx, "EMAIL_BACKEND") else { return };
     let Some(path) = s.value.as_str() else { return };

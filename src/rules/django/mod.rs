@@ -26,6 +26,7 @@ pub mod debug_enabled;
 pub mod debug_tooling_enabled;
 pub mod drf_permissive_defaults;
 pub mod email_backend_development;
+pub mod error_reporting_missing;
 pub mod hsts_off_or_weak;
 pub mod jwt_access_token_too_long;
 pub mod jwt_refresh_rotation_off;
@@ -98,6 +99,7 @@ pub const SECURITY_SETTINGS: &[&str] = &[
     "TEMPLATES",
     "DEBUG_PROPAGATE_EXCEPTIONS",
     "EMAIL_BACKEND",
+    "ADMINS",
     "CACHES",
     "SESSION_ENGINE",
     "SESSION_CACHE_ALIAS",

@@ -111,7 +111,8 @@ fn reads(name: &str) -> (Reads, &'static str) {
             "DJ027",
         ),
         "DEBUG_PROPAGATE_EXCEPTIONS" => (Reads::Deep, "DJ027"),
-        "EMAIL_BACKEND" => (Reads::Deep, "DJ030"),
+        "EMAIL_BACKEND" => (Reads::Deep, "DJ030, DJ036"),
+        "ADMINS" => (Reads::Shallow, "DJ036"),
         _ => (Reads::Lists, "the rules that read it"),
     }
 }
