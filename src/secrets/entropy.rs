@@ -189,7 +189,7 @@ fn is_wordy(s: &[u8]) -> bool {
 pub fn looks_random(s: &str) -> Option<Randomness> {
     let r = measure(s)?;
     let b = s.as_bytes();
-    if s.len() < r.charset.floor() || is_uuid(s) || is_labelled_digest(s) {
+    if s.len() < r.charset.floor() || is_uuid(s) || is_labelled_digest(s) || is_address(s) {
         return None;
     }
     let mixed = b.iter().any(u8::is_ascii_digit) && b.iter().any(u8::is_ascii_alphabetic);
@@ -197,9 +197,45 @@ pub fn looks_random(s: &str) -> Option<Randomness> {
     (mixed && !wordy && r.ratio >= MIN_RATIO).then_some(r)
 }
 
+/// URLs, host names, e-mail addresses and paths (one or a comma-separated list): structured
+/// text whose digits and letters mix without being key material (`https://svc-0.example.com`).
+fn is_address(s: &str) -> bool {
+    let host_like = |item: &str| {
+        let item = item.trim();
+        let labels: Vec<&str> = item.split('.').collect();
+        labels.len() >= 2
+            && labels.iter().all(|l| !l.is_empty() && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-'))
+            && labels.last().is_some_and(|tld| tld.bytes().all(|b| b.is_ascii_alphabetic()))
+    };
+    s.contains("://")
+        || s.starts_with('/')
+        || s.starts_with("./")
+        || s.split(',').all(|item| {
+            let item = item.trim();
+            let host = item.rsplit_once('@').map_or(item, |(_, h)| h);
+            let host = host.split_once(':').map_or(host, |(h, _)| h);
+            host_like(host)
+        })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn addresses_are_not_key_material() {
+        for s in [
+            "https://svc-0.example.com",
+            "https://svc-0.example.com,https://api-2.example.com",
+            "api-7f3k2.internal.example.org",
+            "ops-team-42@mail.example.com",
+            "/var/run/app-3f9a2b7c1d4e/socket",
+        ] {
+            assert!(is_address(s), "{s}");
+            assert!(looks_random(s).is_none(), "{s}");
+        }
+        assert!(!is_address("k8Jz1q9Lm2Nx7Vb4Rt6Yw0Pa3Sd5Fg8H"));
+    }
 
     #[test]
     fn entropy_of_simple_strings() {
