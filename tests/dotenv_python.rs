@@ -73,6 +73,16 @@ const CASES: &[&str] = &[
     "",
     "A=1\rB=2",
     "A=x \\\n  B=2",
+    // python-dotenv 1.2: a backslash escapes any character when finding the closing quote, and
+    // whitespace then `#` after `=` is a comment.
+    "A=\"a\\\\\"\nB=\"x\"",
+    "A='a\\\\'\nB=1",
+    "A='a\\qb'",
+    "A=\"a\\qb\"",
+    "A=   # foo",
+    "A= #foo",
+    "A=#foo",
+    "A=  \t# c",
 ];
 
 /// A deterministic generator of lines built from the fragments above (xorshift, fixed seed).

@@ -216,8 +216,9 @@ fn parse_binding(c: &mut Cursor<'_>, stmt_start: usize, line: usize) -> Result<E
     if c.peek() == Some(b'=') {
         entry.eq = Some(c.pos..c.pos + 1);
         c.pos += 1;
+        let after_eq = c.pos;
         c.skip_blanks();
-        entry.value = Some(parse_value(c)?);
+        entry.value = Some(parse_value(c, c.pos > after_eq)?);
     }
     // Optional comment, then the end of the line.
     let before_comment = c.pos;
@@ -248,11 +249,14 @@ fn value_or_key_end(e: &EnvEntry) -> usize {
     }
 }
 
-fn parse_value(c: &mut Cursor<'_>) -> Result<EnvValue, (usize, String)> {
+/// `after_blank`: whitespace separates the value from `=` (then a `#` starts a comment, not the
+/// value: `KEY= # note` is empty, `KEY=#fff` is `#fff`, as python-dotenv 1.2 reads them).
+fn parse_value(c: &mut Cursor<'_>, after_blank: bool) -> Result<EnvValue, (usize, String)> {
     let open = c.pos;
     match c.peek() {
         Some(q @ (b'\'' | b'"')) => {
-            // The closing quote is the first one not escaped by a backslash; values may span lines.
+            // The closing quote is the first one not escaped: a backslash escapes whatever follows
+            // it (so `"a\\"` ends at its last quote); values may span lines.
             let mut i = open + 1;
             let close = loop {
                 match c.bytes.get(i) {
@@ -260,7 +264,7 @@ fn parse_value(c: &mut Cursor<'_>) -> Result<EnvValue, (usize, String)> {
                         let what = if q == b'"' { "double" } else { "single" };
                         return Err((open, format!("unterminated {what}-quoted value")));
                     }
-                    Some(b'\\') if c.bytes.get(i + 1) == Some(&q) => i += 2,
+                    Some(b'\\') if i + 1 < c.bytes.len() => i += 2,
                     Some(&b) if b == q => break i,
                     Some(_) => i += 1,
                 }
@@ -272,10 +276,17 @@ fn parse_value(c: &mut Cursor<'_>) -> Result<EnvValue, (usize, String)> {
             let (quote, value, refs) = if q == b'"' {
                 (Quote::Double, decode_double(raw), find_refs(raw, inner.start))
             } else {
-                (Quote::Single, raw.replace("\\'", "'").replace("\\\\", "\\"), Vec::new())
+                (Quote::Single, decode_single(raw), Vec::new())
             };
             Ok(EnvValue { span: open..close + 1, inner, quote, value, refs })
         }
+        Some(b'#') if after_blank => Ok(EnvValue {
+            span: open..open,
+            inner: open..open,
+            quote: Quote::None,
+            value: String::new(),
+            refs: Vec::new(),
+        }),
         _ => {
             let end = c.line_end();
             let rest = &c.text[open..end];
@@ -296,6 +307,22 @@ fn parse_value(c: &mut Cursor<'_>) -> Result<EnvValue, (usize, String)> {
             })
         }
     }
+}
+
+/// Single-quoted escapes as python-dotenv decodes them: `\\` and `\'`, in one pass.
+fn decode_single(raw: &str) -> String {
+    let mut out = String::with_capacity(raw.len());
+    let mut chars = raw.chars().peekable();
+    while let Some(ch) = chars.next() {
+        match (ch, chars.peek()) {
+            ('\\', Some(&next @ ('\\' | '\''))) => {
+                out.push(next);
+                chars.next();
+            }
+            _ => out.push(ch),
+        }
+    }
+    out
 }
 
 /// Double-quoted escapes as python-dotenv decodes them: `\\ \' \" \a \b \f \n \r \t \v`.
