@@ -71,6 +71,10 @@ pub struct Thresholds {
     pub lockout_window_secs: u64,
     pub hsts_min_seconds: u64,
     pub log_level_min: String,
+    /// Lowest acceptable runtime versions (DEP009), as `[major, minor, ...]`.
+    pub python_min: Vec<u64>,
+    pub postgres_min: Vec<u64>,
+    pub redis_min: Vec<u64>,
 }
 
 impl Default for Thresholds {
@@ -81,6 +85,9 @@ impl Default for Thresholds {
             lockout_window_secs: 15 * 60,
             hsts_min_seconds: 31_536_000,
             log_level_min: "INFO".into(),
+            python_min: vec![3, 11],
+            postgres_min: vec![14],
+            redis_min: vec![6],
         }
     }
 }
@@ -171,6 +178,9 @@ struct RawThresholds {
     lockout_window: Option<Spanned<String>>,
     hsts_min_seconds: Option<Spanned<i64>>,
     log_level_min: Option<Spanned<String>>,
+    python_min: Option<Spanned<String>>,
+    postgres_min: Option<Spanned<String>>,
+    redis_min: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -194,6 +204,18 @@ pub const LOG_LEVELS: &[(&str, u32)] = &[
     ("DEBUG", 10),
     ("NOTSET", 0),
 ];
+
+/// Parses a version threshold (`3.11`, `14`, `6.2`): one to three dot-separated numbers.
+pub fn parse_version(s: &str) -> Option<Vec<u64>> {
+    let parts: Vec<&str> = s.trim().split('.').collect();
+    if parts.is_empty() || parts.len() > 3 {
+        return None;
+    }
+    parts
+        .iter()
+        .map(|p| (!p.is_empty() && p.bytes().all(|b| b.is_ascii_digit())).then(|| p.parse().ok()).flatten())
+        .collect()
+}
 
 /// Parses `30s`, `15m`, `1h`, `1d` (or a bare number of seconds) into seconds.
 pub fn parse_duration(s: &str) -> Option<u64> {
@@ -471,6 +493,20 @@ impl Config {
                 }
                 cfg.thresholds.log_level_min = l.into_inner();
             }
+            for (v, key, slot) in [
+                (t.python_min, "python-min", &mut cfg.thresholds.python_min),
+                (t.postgres_min, "postgres-min", &mut cfg.thresholds.postgres_min),
+                (t.redis_min, "redis-min", &mut cfg.thresholds.redis_min),
+            ] {
+                let Some(v) = v else { continue };
+                *slot = parse_version(v.get_ref()).ok_or_else(|| {
+                    err(
+                        v.span(),
+                        format!("invalid {key} `{}`", v.get_ref()),
+                        Some("write a version as a string of dot-separated numbers: \"3.11\", \"14\"".into()),
+                    )
+                })?;
+            }
         }
         Ok(cfg)
     }
@@ -586,6 +622,25 @@ pub fn resolve_selection(layers: &[&SelectLayer]) -> std::collections::BTreeSet<
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn runtime_minimums_are_validated_versions() {
+        assert_eq!(parse_version("3.11"), Some(vec![3, 11]));
+        assert_eq!(parse_version("14"), Some(vec![14]));
+        assert_eq!(parse_version("6.2.1"), Some(vec![6, 2, 1]));
+        for bad in ["", "3.", "v3", "3.11-slim", "1.2.3.4", "latest"] {
+            assert_eq!(parse_version(bad), None, "{bad}");
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("preflight.toml");
+        std::fs::write(&path, "[thresholds]\npython-min = \"3.12\"\npostgres-min = \"15\"\n").unwrap();
+        let cfg = Config::load(&path).unwrap();
+        assert_eq!(cfg.thresholds.python_min, vec![3, 12]);
+        assert_eq!(cfg.thresholds.postgres_min, vec![15]);
+        assert_eq!(cfg.thresholds.redis_min, vec![6]);
+        std::fs::write(&path, "[thresholds]\nredis-min = \"six\"\n").unwrap();
+        assert!(Config::load(&path).unwrap_err().message.contains("invalid redis-min"));
+    }
 
     #[test]
     fn compose_files_take_globs_and_file_sets() {

@@ -53,6 +53,9 @@ pub struct ServiceLink {
     pub closed: bool,
     /// The service looks like a Django process (its environment or command says so).
     pub django: bool,
+    /// The build context `build.context` names, read for DEP004 when it is not the one the
+    /// Dockerfile model guessed.
+    pub context: Option<crate::parse::dockerfile::BuildContext>,
 }
 
 /// Every production service, linked; and the merged compose view they come from.
@@ -60,6 +63,30 @@ pub struct ServiceLink {
 pub struct DeploymentModel {
     pub compose: ComposeModel,
     pub services: Vec<ServiceLink>,
+    /// The gunicorn config files the Dockerfiles and compose files name (`-c`/`--config`), and
+    /// the default `gunicorn.conf.py` beside them, found in the tree (DEP010).
+    pub gunicorn_configs: Vec<GunicornConfig>,
+}
+
+/// A gunicorn config file a Dockerfile or compose file loads.
+#[derive(Debug, Clone)]
+pub struct GunicornConfig {
+    /// The file that names it.
+    pub from: FileId,
+    /// The path as written after `-c` (`python:` prefix removed); `gunicorn.conf.py` for the
+    /// default.
+    pub written: String,
+    pub path: PathBuf,
+    /// It assigns `workers`.
+    pub sets_workers: bool,
+}
+
+impl DeploymentModel {
+    /// The config file `written` names from file `from`, when found in the tree.
+    pub fn gunicorn_config(&self, from: FileId, written: &str) -> Option<&GunicornConfig> {
+        let written = written.strip_prefix("python:").unwrap_or(written);
+        self.gunicorn_configs.iter().find(|c| c.from == from && c.written == written)
+    }
 }
 
 impl DeploymentModel {
@@ -107,7 +134,71 @@ pub fn build(project: &Project, compose: ComposeModel) -> DeploymentModel {
             services.push(link(project, &index, &dir, ai, si, service));
         }
     }
-    DeploymentModel { compose, services }
+    let gunicorn_configs = gunicorn_configs(project, &index);
+    DeploymentModel { compose, services, gunicorn_configs }
+}
+
+/// The largest gunicorn config file read.
+const MAX_GUNICORN_CONFIG: u64 = 256 * 1024;
+
+/// Finds the gunicorn config files named in Dockerfiles and compose files (`-c x`, `--config=x`,
+/// `"-c", "x"`), and the default `gunicorn.conf.py`, in the file's folder or the folders above it
+/// up to the linted root. A path written for the container (`/app/config/gunicorn.py`) is
+/// matched by its tail (`config/gunicorn.py`). Nothing outside the linted tree is read.
+fn gunicorn_configs(project: &Project, index: &Index) -> Vec<GunicornConfig> {
+    static REF: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r#"(?:^|[\s"'\[,])(?:-c|--config)(?:=|[ \t]+|"\s*,\s*")"?([A-Za-z0-9_./:-]+\.py)\b"#).unwrap()
+    });
+    let mut out: Vec<GunicornConfig> = Vec::new();
+    for (id, f) in project.files.iter().enumerate() {
+        if !matches!(f.parsed, Parsed::Dockerfile(_) | Parsed::Compose(_)) {
+            continue;
+        }
+        let path = normalize(&f.found.path);
+        let Some(root) = root_of(index, &path) else { continue };
+        let mut dirs: Vec<PathBuf> = Vec::new();
+        let mut dir = path.parent();
+        while let Some(d) = dir {
+            dirs.push(d.to_path_buf());
+            if d == root || !d.starts_with(&root) {
+                break;
+            }
+            dir = d.parent();
+        }
+        let mut written: Vec<String> = REF
+            .captures_iter(&f.source.text)
+            .map(|c| c[1].strip_prefix("python:").unwrap_or(&c[1]).to_string())
+            .collect();
+        written.push("gunicorn.conf.py".into());
+        written.dedup();
+        for w in written {
+            if out.iter().any(|c| c.from == id && c.written == w) {
+                continue;
+            }
+            let parts: Vec<&str> = w.split('/').filter(|p| !p.is_empty() && *p != ".").collect();
+            let found = dirs.iter().find_map(|d| {
+                (0..parts.len()).find_map(|k| {
+                    let p = normalize(&d.join(parts[k..].join("/")));
+                    (p.starts_with(&root) && p.is_file()).then_some(p)
+                })
+            });
+            let Some(p) = found else { continue };
+            let text = std::fs::metadata(&p)
+                .ok()
+                .filter(|m| m.len() <= MAX_GUNICORN_CONFIG)
+                .and_then(|_| std::fs::read_to_string(&p).ok())
+                .unwrap_or_default();
+            let sets_workers = text.lines().any(|l| {
+                let l = l.trim_start();
+                l.strip_prefix("workers").is_some_and(|r| {
+                    let r = r.trim_start();
+                    r.starts_with('=') && !r.starts_with("==")
+                })
+            });
+            out.push(GunicornConfig { from: id, written: w, path: p, sets_workers });
+        }
+    }
+    out
 }
 
 /// Project files by normalised path, and the linted roots: built once per model, since every
@@ -153,6 +244,7 @@ fn link(project: &Project, files: &Index, dir: &Path, app: usize, index: usize, 
         sources: Vec::new(),
         closed: true,
         django: false,
+        context: None,
     };
     // The build.
     if let Some(build) = &service.build {
@@ -173,6 +265,15 @@ fn link(project: &Project, files: &Index, dir: &Path, app: usize, index: usize, 
                         Some(id) => {
                             out.dockerfile = Some(id);
                             if let Parsed::Dockerfile(m) = &project.files[id].parsed {
+                                // DEP004: the sensitive files of the context Compose gives.
+                                if let Some(guess) = &m.context {
+                                    if normalize(&guess.dir) != ctx {
+                                        out.context = Some(crate::parse::dockerfile::BuildContext::read(
+                                            &project.files[id].found.path,
+                                            ctx.clone(),
+                                        ));
+                                    }
+                                }
                                 let target = build.target.as_ref().and_then(|t| t.known());
                                 out.stage = match target {
                                     Some(t) => {

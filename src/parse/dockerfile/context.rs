@@ -1,6 +1,7 @@
 //! The build-context files a Dockerfile's rules need, read once in the parse stage (rules do no
 //! I/O): the scripts that ENTRYPOINT and CMD run, when a COPY or ADD puts them in the image from
-//! the build context or from a heredoc.
+//! the build context or from a heredoc; and the build context's sensitive files and ignore file
+//! (DEP004, [`BuildContext`]).
 //!
 //! The build context is not written in the Dockerfile (Compose's `build.context` or the
 //! `docker build` argument gives it). Until the deployment model links them, a source is looked up
@@ -26,6 +27,133 @@ pub struct DockerfileModel {
     pub dockerfile: Dockerfile,
     /// The scripts each stage's ENTRYPOINT and CMD run, where Preflight could read them.
     pub scripts: Vec<ContextScript>,
+    /// The build context's sensitive files and ignore file (DEP004), when the Dockerfile copies
+    /// from the context.
+    pub context: Option<BuildContext>,
+}
+
+/// What DEP004 needs from the build context, read in the parse stage.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct BuildContext {
+    /// The folder taken as the build context.
+    pub dir: PathBuf,
+    /// Sensitive files in it ([`is_sensitive`]), relative, `/`-separated, sorted.
+    pub sensitive: Vec<String>,
+    /// The ignore file that applies (`<Dockerfile>.dockerignore` beside the Dockerfile, else
+    /// `.dockerignore` at the context root) and its text.
+    pub ignore: Option<(PathBuf, String)>,
+}
+
+/// Folders never listed for sensitive files (dependencies and VCS data).
+const SKIP_DIRS: &[&str] =
+    &[".git", ".hg", ".svn", "node_modules", ".venv", "venv", "__pycache__", ".tox", ".mypy_cache"];
+
+/// At most this many entries are listed per context.
+const MAX_ENTRIES: usize = 50_000;
+
+/// Whether a context path (relative, `/`-separated) is a file that must not reach an image:
+/// `.env` and `.env.*` (templates excepted: an example/sample/template/dist token), anything
+/// under `.envs/`, `*.pem`, `*.key`, `id_rsa*`, `*.p12`.
+pub fn is_sensitive(rel: &str) -> bool {
+    let rel = rel.trim_start_matches("./");
+    let name = rel.rsplit('/').next().unwrap_or(rel);
+    let lower = name.to_ascii_lowercase();
+    let template = crate::discover::tokens(Path::new(rel))
+        .iter()
+        .any(|t| matches!(t.as_str(), "example" | "sample" | "template" | "dist" | "tmpl" | "tpl"));
+    let in_envs = rel.split('/').rev().skip(1).any(|s| s == ".envs");
+    if (lower == ".env" || lower.starts_with(".env.") || in_envs) && !template {
+        return true;
+    }
+    lower.ends_with(".pem") || lower.ends_with(".key") || lower.starts_with("id_rsa") || lower.ends_with(".p12")
+}
+
+/// Lists the sensitive files under `dir`.
+fn list_sensitive(dir: &Path) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut stack: Vec<(PathBuf, String)> = vec![(dir.to_path_buf(), String::new())];
+    let mut seen = 0usize;
+    while let Some((path, rel)) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&path) else { continue };
+        for e in entries.flatten() {
+            seen += 1;
+            if seen > MAX_ENTRIES {
+                stack.clear();
+                break;
+            }
+            let name = e.file_name().to_string_lossy().into_owned();
+            let child = if rel.is_empty() { name.clone() } else { format!("{rel}/{name}") };
+            let Ok(ft) = e.file_type() else { continue };
+            if ft.is_dir() {
+                if !SKIP_DIRS.contains(&name.as_str()) {
+                    stack.push((e.path(), child));
+                }
+            } else if ft.is_file() && is_sensitive(&child) {
+                out.push(child);
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// Whether the Dockerfile copies anything from the build context.
+fn copies_from_context(df: &Dockerfile) -> bool {
+    df.instructions.iter().any(|ins| {
+        matches!(ins.kind, Kind::Copy | Kind::Add)
+            && ins.flag("from").is_none()
+            && ins.copy_paths().0.iter().any(|w| ins.heredoc_for(w).is_none())
+    })
+}
+
+/// The build context: the nearest of `contexts` holding every plain relative source the
+/// Dockerfile copies (`COPY requirements.txt .` finds the folder that has it), else the first.
+fn choose_context(df: &Dockerfile, contexts: &[PathBuf]) -> Option<PathBuf> {
+    let mut plain: Vec<String> = Vec::new();
+    for (idx, ins) in df.instructions.iter().enumerate() {
+        if !matches!(ins.kind, Kind::Copy | Kind::Add) || ins.flag("from").is_some() {
+            continue;
+        }
+        for w in ins.copy_paths().0 {
+            if ins.heredoc_for(w).is_some() {
+                continue;
+            }
+            let Some(t) = df.expand_at(idx, &w.text) else { continue };
+            let rel = clean(t.trim_start_matches('/'));
+            if rel.is_empty() || t.contains(['*', '?', '[']) || t.contains("://") || rel.split('/').any(|s| s == "..") {
+                continue;
+            }
+            plain.push(rel);
+        }
+    }
+    contexts
+        .iter()
+        .find(|c| !plain.is_empty() && plain.iter().all(|p| c.join(p).exists()))
+        .or(contexts.first())
+        .cloned()
+}
+
+/// Reads what DEP004 needs from the build context of the Dockerfile at `path`.
+fn read_context(df: &Dockerfile, path: &Path, contexts: &[PathBuf]) -> Option<BuildContext> {
+    if !copies_from_context(df) {
+        return None;
+    }
+    let dir = choose_context(df, contexts)?;
+    Some(BuildContext::read(path, dir))
+}
+
+impl BuildContext {
+    /// Reads the build context `dir` of the Dockerfile at `path` (a context Compose's
+    /// `build.context` names; the caller keeps it inside the linted tree).
+    pub fn read(path: &Path, dir: PathBuf) -> BuildContext {
+        let beside = path.file_name().map(|n| path.with_file_name(format!("{}.dockerignore", n.to_string_lossy())));
+        let ignore = beside
+            .into_iter()
+            .chain(std::iter::once(dir.join(".dockerignore")))
+            .find(|p| p.is_file())
+            .and_then(|p| read_script(&p).map(|t| (p, t)));
+        BuildContext { sensitive: list_sensitive(&dir), dir, ignore }
+    }
 }
 
 /// Where a script's text came from.
@@ -53,7 +181,7 @@ pub struct ContextScript {
 impl DockerfileModel {
     /// Parses `text` without reading anything else.
     pub fn parse(text: &str) -> Self {
-        DockerfileModel { dockerfile: super::parse(text), scripts: Vec::new() }
+        DockerfileModel { dockerfile: super::parse(text), scripts: Vec::new(), context: None }
     }
 
     /// Parses `text` (the Dockerfile at `path`) and reads the scripts its stages start from the
@@ -64,7 +192,8 @@ impl DockerfileModel {
         let scripts = find_scripts(&dockerfile, &|rel: &str, want_dir: bool| {
             contexts.iter().map(|c| c.join(rel)).find(|p| if want_dir { p.is_dir() } else { p.is_file() })
         });
-        DockerfileModel { dockerfile, scripts }
+        let context = read_context(&dockerfile, path, &contexts);
+        DockerfileModel { dockerfile, scripts, context }
     }
 
     /// The scripts a stage's ENTRYPOINT/CMD run.
@@ -481,5 +610,46 @@ mod tests {
         // Nothing outside the context is read.
         let m = DockerfileModel::load("FROM a\nCOPY ../x /x\nENTRYPOINT [\"/x\"]\n", &df_path, root);
         assert!(m.scripts.is_empty());
+    }
+
+    #[test]
+    fn sensitive_names() {
+        for p in [".env", ".env.production", ".envs/.production/.django", "certs/a.pem", "a.key", "id_rsa.pub", "x.p12"]
+        {
+            assert!(is_sensitive(p), "{p}");
+        }
+        for p in [".env.example", ".env.prod-sample", ".envs/.production/.django.template", "envs.py", "keys.txt"] {
+            assert!(!is_sensitive(p), "{p}");
+        }
+    }
+
+    #[test]
+    fn context_listing_and_ignore_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::create_dir_all(root.join("docker/.envs/.production")).unwrap();
+        std::fs::create_dir_all(root.join("node_modules/x")).unwrap();
+        std::fs::write(root.join("requirements.txt"), "").unwrap();
+        std::fs::write(root.join(".env"), "A=1\n").unwrap();
+        std::fs::write(root.join(".env.example"), "A=\n").unwrap();
+        std::fs::write(root.join("node_modules/x/a.pem"), "").unwrap();
+        std::fs::write(root.join("docker/.envs/.production/.django"), "").unwrap();
+        std::fs::write(root.join(".dockerignore"), ".env\n").unwrap();
+        let df_path = root.join("docker/Dockerfile.prod");
+        // `requirements.txt` is at the root: the root is the context.
+        let text = "FROM python:3.12\nCOPY requirements.txt .\nCOPY . .\n";
+        let m = DockerfileModel::load(text, &df_path, root);
+        let ctx = m.context.unwrap();
+        assert_eq!(ctx.dir, root);
+        assert_eq!(ctx.sensitive, [".env", "docker/.envs/.production/.django"]);
+        assert_eq!(ctx.ignore.unwrap().1, ".env\n");
+        // Only `.`: the Dockerfile's folder; its own ignore file wins.
+        std::fs::write(root.join("docker/Dockerfile.prod.dockerignore"), ".envs\n").unwrap();
+        let ctx = DockerfileModel::load("FROM a\nCOPY . .\n", &df_path, root).context.unwrap();
+        assert_eq!(ctx.dir, root.join("docker"));
+        assert_eq!(ctx.sensitive, [".envs/.production/.django"]);
+        assert_eq!(ctx.ignore.unwrap().1, ".envs\n");
+        // Nothing copied from the context: nothing read.
+        assert!(DockerfileModel::load("FROM a\nCOPY --from=b /x /x\n", &df_path, root).context.is_none());
     }
 }

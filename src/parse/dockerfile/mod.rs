@@ -55,7 +55,9 @@ mod words;
 
 use std::ops::Range;
 
-pub use context::{stage_chain, ContextScript, DockerfileModel, PrivilegeDrop, ScriptSource};
+pub use context::{
+    is_sensitive, stage_chain, BuildContext, ContextScript, DockerfileModel, PrivilegeDrop, ScriptSource,
+};
 pub use expand::{expand, unquote, Lookup, Scope};
 pub use shell::{split_commands, AssignmentKind, InlineAssignment, ShellWord, SimpleCommand};
 

@@ -1,10 +1,16 @@
 //! DEP: deployment wiring, judged on the deployment model (`model::deployment`): production
 //! Compose services linked to their Dockerfile stage, env files and settings module.
 
+pub mod app_server_workers_default;
+pub mod commands;
 pub mod dev_server_in_production;
 pub mod development_settings_in_production;
+pub mod dockerignore;
+pub mod env_file_in_image;
 pub mod env_file_reference_missing;
 pub mod image_unpinned;
+pub mod required_env_var_missing;
+pub mod runtime_version_outdated;
 pub mod settings_default_development;
 pub mod settings_module_not_found;
 
@@ -93,4 +99,46 @@ pub fn selected_by(sel: &Selection) -> String {
         [one] => format!(" (service `{one}`)"),
         many => format!(" (services {})", many.iter().map(|s| format!("`{s}`")).collect::<Vec<_>>().join(", ")),
     }
+}
+
+/// A range of a compose string's text mapped into the file: exact when the scalar is written
+/// plainly or quoted without escapes, else the whole scalar.
+pub fn text_range(src: &str, span: Span, text: &str, r: std::ops::Range<usize>) -> std::ops::Range<usize> {
+    let written = src.get(span.range()).unwrap_or("");
+    if written == text {
+        span.start + r.start..span.start + r.end
+    } else if written.len() == text.len() + 2 && written[1..written.len() - 1] == *text && !written.contains('\\') {
+        span.start + 1 + r.start..span.start + 1 + r.end
+    } else {
+        span.range()
+    }
+}
+
+/// A Dockerfile whose image production runs: a production-named one, or one a production service
+/// builds, with the stages that run (the stage each such service builds, else the final stage).
+pub struct Shipped<'a> {
+    pub id: crate::source::FileId,
+    pub file: &'a crate::project::ProjectFile,
+    pub model: &'a crate::parse::dockerfile::DockerfileModel,
+    /// The production services built from it (empty when only its name makes it production).
+    pub links: Vec<&'a crate::model::deployment::ServiceLink>,
+    pub stages: Vec<usize>,
+}
+
+pub fn shipped_dockerfiles(project: &Project) -> Vec<Shipped<'_>> {
+    let dep = &project.deployment;
+    let mut out = Vec::new();
+    for (id, file) in project.files.iter().enumerate() {
+        let Parsed::Dockerfile(model) = &file.parsed else { continue };
+        let links: Vec<_> = dep.built_from(id).collect();
+        if !file.class().is_production() && links.is_empty() {
+            continue;
+        }
+        let mut stages: Vec<usize> = links.iter().filter_map(|l| l.stage).collect();
+        if links.is_empty() {
+            stages.extend(model.dockerfile.final_stage().map(|s| s.index));
+        }
+        out.push(Shipped { id, file, model, links, stages });
+    }
+    out
 }
