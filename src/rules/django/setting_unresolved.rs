@@ -138,6 +138,37 @@ fn check(ctx: &SettingsCtx<'_>, out: &mut Vec<Diagnostic>) {
         };
         out.push(d.with_label("value not known statically").with_help(help));
     }
+    incomplete_evaluation(ctx, out);
+}
+
+/// What stopped part of the settings from being evaluated (an import cycle, a project module or
+/// `include()` file that does not exist, code that raises on the production path): the settings
+/// assigned past that point are not judged, so it is said once, where it happens.
+fn incomplete_evaluation(ctx: &SettingsCtx<'_>, out: &mut Vec<Diagnostic>) {
+    use crate::settings::ErrorKind;
+    for err in &ctx.eval().errors {
+        let what = match err.kind {
+            ErrorKind::ImportCycle => "an import cycle",
+            ErrorKind::ModuleNotFound => "a module that is not in the tree",
+            ErrorKind::IncludeNotFound => "an include() of a missing file",
+            ErrorKind::Raises => "code that raises",
+            ErrorKind::Syntax | ErrorKind::Unreadable => continue,
+        };
+        let Some(span) = err.at.and_then(|loc| ctx.span(loc)).or_else(|| ctx.first_statement()) else { continue };
+        out.push(
+            Diagnostic::new(
+                &RULE,
+                span,
+                format!(
+                    "`{}` cannot be fully evaluated: {}; the settings assigned past it are not judged",
+                    ctx.eval().module,
+                    err.message
+                ),
+            )
+            .with_label(what)
+            .with_help("fix the import so that Django can load the module; `python manage.py check --deploy` fails the same way"),
+        );
+    }
 }
 
 /// The first part of `v` that the rules read and that cannot be determined, with the rules that
