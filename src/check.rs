@@ -328,8 +328,11 @@ fn reads_contents(kind: Kind, enabled: &[&'static Rule]) -> bool {
         Check::Settings(_) => matches!(kind, Kind::EnvFile | Kind::Compose | Kind::Dockerfile),
         // SEC rules read every file's text (the settings modules production loads included).
         Check::File { .. } => true,
-        // The deployment rules read the whole model.
-        Check::Project(_) => matches!(kind, Kind::EnvFile | Kind::Compose | Kind::Dockerfile),
+        // The deployment rules read the whole model; DEP010 reads Procfiles too.
+        Check::Project(_) => {
+            matches!(kind, Kind::EnvFile | Kind::Compose | Kind::Dockerfile)
+                || (kind == Kind::Procfile && r.code == crate::rules::deploy::app_server_workers_default::RULE.code)
+        }
         Check::Pipeline => false,
     };
     let pf001 = crate::rules::tool::unreadable_file::RULE.code;
@@ -490,6 +493,7 @@ fn load_file(id: usize, found: Discovered, config: usize, enabled: &[&'static Ru
             let root = dockerfile_root(&found.path, &found.rel);
             Parsed::Dockerfile(Box::new(DockerfileModel::load(&source.text, &found.path, &root)))
         }
+        (Kind::Procfile, None, true) => Parsed::Procfile(crate::parse::procfile::parse(&source.text)),
         _ => Parsed::Unparsed,
     };
     (ProjectFile { source, found, config, parsed }, error)

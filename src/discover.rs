@@ -14,6 +14,8 @@ pub enum Kind {
     Dockerfile,
     Compose,
     Python,
+    /// A Procfile (`Procfile`, `Procfile.*`), read only by DEP010.
+    Procfile,
     /// Any other text file, read only by `--secrets-all-files` (SEC002 and SEC004).
     Text,
 }
@@ -25,6 +27,7 @@ impl Kind {
             Kind::Dockerfile => "dockerfile",
             Kind::Compose => "compose",
             Kind::Python => "python",
+            Kind::Procfile => "procfile",
             Kind::Text => "text",
         }
     }
@@ -152,6 +155,9 @@ pub fn kind_of(rel: &Path, config: &Config) -> Option<Kind> {
         || lower.ends_with(".containerfile")
     {
         return Some(Kind::Dockerfile);
+    }
+    if lower == "procfile" || lower.starts_with("procfile.") {
+        return Some(Kind::Procfile);
     }
     if is_env_file_name(rel, &lower) {
         return Some(Kind::EnvFile);
@@ -413,6 +419,8 @@ mod tests {
         assert_eq!(k("docker-compose.prod.yml"), Some(Kind::Compose));
         assert_eq!(k("compose.yaml"), Some(Kind::Compose));
         assert_eq!(k("config/settings/base.py"), Some(Kind::Python));
+        assert_eq!(k("Procfile"), Some(Kind::Procfile));
+        assert_eq!(k("Procfile.dev"), Some(Kind::Procfile));
         assert_eq!(k("app/views.py"), None);
         assert_eq!(k("README.md"), None);
     }

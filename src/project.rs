@@ -34,6 +34,8 @@ pub enum Parsed {
     Env(EnvFile),
     Compose(crate::parse::compose::ComposeFile),
     Dockerfile(Box<crate::parse::dockerfile::DockerfileModel>),
+    /// A Procfile's process lines: (name, command) ranges of its text.
+    Procfile(Vec<(std::ops::Range<usize>, std::ops::Range<usize>)>),
     /// Read but not parsed (no rule needs its structure), or unreadable (PF001 says why).
     Unparsed,
 }

@@ -3,3 +3,4 @@
 pub mod compose;
 pub mod dockerfile;
 pub mod dotenv;
+pub mod procfile;

@@ -4,9 +4,10 @@
 //! `-w`/`--workers`, `WEB_CONCURRENCY` in the environment the process starts with (both servers
 //! read it), `-w`/`--workers` in `GUNICORN_CMD_ARGS`, or `workers =` in the gunicorn config file
 //! the command loads (`-c`, or the default `gunicorn.conf.py`), read by the deployment model. A
-//! config file named but not found in the tree may set it: silent.
+//! config file named but not found in the tree may set it: silent. Production Procfile process
+//! lines are judged too; a Procfile has no environment, so only the flags or a `-c` file count.
 
-use super::commands::{production_commands, Site};
+use super::commands::{procfile_commands, production_commands, Site};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::deployment::add_dockerfile_env;
 use crate::project::{Parsed, Project};
@@ -29,6 +30,9 @@ pub const RULE: Rule = Rule {
 const HELP: &str = "set the worker count: `--workers 4` (gunicorn suggests 2-4 per CPU core), \
                     `WEB_CONCURRENCY` in the service environment, or `workers = ...` in the gunicorn \
                     config file";
+
+const PROCFILE_HELP: &str = "set the worker count in the command: `--workers 4` (gunicorn suggests 2-4 per \
+                             CPU core), or `workers = ...` in a gunicorn config file it loads with `-c`";
 
 /// The `gunicorn`/`uvicorn` word of a command: run directly, as `python -m`, or through a
 /// runner (`poetry run`, `uv run`, `ddtrace-run`, `newrelic-admin run-program`, `gosu user`).
@@ -104,7 +108,9 @@ fn env_sets_workers(env: &Environment) -> bool {
 
 fn check(project: &Project, out: &mut Vec<Diagnostic>) {
     let dep = &project.deployment;
-    for found in production_commands(project, &server_word) {
+    let mut found_all = production_commands(project, &server_word);
+    found_all.extend(procfile_commands(project, &server_word));
+    for found in found_all {
         let program = basename(&found.words[found.index]).to_string();
         let gunicorn = program == "gunicorn";
         let args = &found.words[found.index + 1..];
@@ -135,6 +141,15 @@ fn check(project: &Project, out: &mut Vec<Diagnostic>) {
                     links.iter().all(|l| env_sets_workers(&l.env))
                 };
                 (ok, format!("the image's {keyword}"))
+            }
+            // A Procfile has no environment of its own: only the command or its `-c` file count.
+            Site::Procfile { file, line } => {
+                let f = &project.files[file];
+                let name = match &f.parsed {
+                    Parsed::Procfile(lines) => lines.get(line).and_then(|(n, _)| f.source.text.get(n.clone())),
+                    _ => None,
+                };
+                (false, format!("the Procfile's `{}:` process", name.unwrap_or("?")))
             }
         };
         if env_ok {
@@ -167,7 +182,7 @@ fn check(project: &Project, out: &mut Vec<Diagnostic>) {
                 ),
             )
             .with_label(format!("{program} with default workers"))
-            .with_help(HELP),
+            .with_help(if matches!(found.site, Site::Procfile { .. }) { PROCFILE_HELP } else { HELP }),
         );
     }
 }

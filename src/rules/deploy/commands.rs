@@ -2,14 +2,16 @@
 //! production compose services, and the CMD/ENTRYPOINT of the stage a production Dockerfile
 //! ships (the stage a production service builds), skipping an image command every service
 //! built from it replaces. Shell scripts are split into simple commands, `sh -c "..."` scripts
-//! too, with source spans mapped back exactly where the text allows.
+//! too, with source spans mapped back exactly where the text allows. Production Procfile process
+//! lines are found apart ([`procfile_commands`]), for the rules that read Procfiles (DEP010).
 
 use super::Shipped;
 use std::ops::Range;
 
 use super::text_range;
+use crate::discover::Environment;
 use crate::parse::dockerfile::split_commands;
-use crate::project::Project;
+use crate::project::{Parsed, Project};
 use crate::rules::docker::{basename, command_index, run_commands, CmdWord, SHELLS};
 use crate::source::{FileId, Span};
 
@@ -21,6 +23,8 @@ pub enum Site {
     Service { link: usize, key: &'static str },
     /// A Dockerfile's `CMD` or `ENTRYPOINT` of a stage that runs.
     Image { file: FileId, stage: usize, keyword: &'static str },
+    /// A production Procfile's process line (index into its parsed lines).
+    Procfile { file: FileId, line: usize },
 }
 
 /// One simple command a production container runs that a rule looks for.
@@ -141,6 +145,26 @@ pub fn production_commands(project: &Project, find: Finder) -> Vec<Found> {
                         span: Span::new(id, c.words[i].span.clone()),
                     });
                 }
+            }
+        }
+    }
+    out
+}
+
+/// Every hit of `find` in the process lines of production Procfiles (read only when a rule asks
+/// for them; a development-named one such as `Procfile.dev` is skipped).
+pub fn procfile_commands(project: &Project, find: Finder) -> Vec<Found> {
+    let mut out = Vec::new();
+    for (id, f) in project.files.iter().enumerate() {
+        let Parsed::Procfile(lines) = &f.parsed else { continue };
+        if f.class().env != Environment::Production {
+            continue;
+        }
+        for (line, (_, cmd)) in lines.iter().enumerate() {
+            let Some(script) = f.source.text.get(cmd.clone()) else { continue };
+            for (words, index, r) in script_hits(script, 0, find) {
+                let span = Span::new(id, cmd.start + r.start..cmd.start + r.end);
+                out.push(Found { site: Site::Procfile { file: id, line }, words, index, span });
             }
         }
     }

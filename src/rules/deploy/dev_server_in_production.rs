@@ -55,6 +55,9 @@ fn check(project: &Project, out: &mut Vec<Diagnostic>) {
                 "the image's {keyword} runs Django's development server: `runserver` is \
                  single-process, unhardened and not meant for production traffic"
             ),
+            Site::Procfile { .. } => "the Procfile runs Django's development server: `runserver` is \
+                 single-process, unhardened and not meant for production traffic"
+                .to_string(),
         };
         out.push(Diagnostic::new(&RULE, found.span, message).with_label("development server").with_help(HELP));
     }

@@ -177,6 +177,8 @@ pub fn literals(ctx: &FileCtx<'_>) -> Vec<Literal> {
             }
         }
         // Python settings modules (and any file a settings evaluation read).
+        // Process lines are commands, not assignments.
+        Parsed::Procfile(_) => {}
         Parsed::Unparsed => settings_literals(ctx, &mut out),
     }
     out
