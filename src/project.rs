@@ -91,6 +91,28 @@ impl Project {
     }
 }
 
+/// `span`, `text` and `class` for every context that is about one file (`id` + `file`).
+macro_rules! file_ctx_accessors {
+    ($($ctx:ident),*) => {$(
+        impl $ctx<'_> {
+            /// A byte range of this file as a span.
+            pub fn span(&self, range: std::ops::Range<usize>) -> Span {
+                Span::new(self.id, range)
+            }
+
+            pub fn text(&self) -> &str {
+                &self.file.source.text
+            }
+
+            pub fn class(&self) -> &Classification {
+                &self.file.found.class
+            }
+        }
+    )*};
+}
+
+file_ctx_accessors!(FileCtx, EnvFileCtx, ComposeFileCtx, DockerfileCtx);
+
 /// What a per-file rule sees (SEC rules): any file that was read, whatever its kind.
 pub struct FileCtx<'a> {
     pub id: FileId,
@@ -99,18 +121,6 @@ pub struct FileCtx<'a> {
 }
 
 impl FileCtx<'_> {
-    pub fn span(&self, range: std::ops::Range<usize>) -> Span {
-        Span::new(self.id, range)
-    }
-
-    pub fn text(&self) -> &str {
-        &self.file.source.text
-    }
-
-    pub fn class(&self) -> &Classification {
-        &self.file.found.class
-    }
-
     /// What the secret scan found in the file's text.
     pub fn secrets(&self) -> &crate::secrets::FileSecrets {
         &self.project.secrets[self.id]
@@ -125,36 +135,12 @@ pub struct EnvFileCtx<'a> {
     pub project: &'a Project,
 }
 
-impl EnvFileCtx<'_> {
-    pub fn span(&self, range: std::ops::Range<usize>) -> Span {
-        Span::new(self.id, range)
-    }
-
-    pub fn text(&self) -> &str {
-        &self.file.source.text
-    }
-
-    pub fn class(&self) -> &Classification {
-        &self.file.found.class
-    }
-}
-
 /// What a per-compose-file rule sees (DC012).
 pub struct ComposeFileCtx<'a> {
     pub id: FileId,
     pub file: &'a ProjectFile,
     pub compose: &'a crate::parse::compose::ComposeFile,
     pub project: &'a Project,
-}
-
-impl ComposeFileCtx<'_> {
-    pub fn span(&self, range: std::ops::Range<usize>) -> Span {
-        Span::new(self.id, range)
-    }
-
-    pub fn text(&self) -> &str {
-        &self.file.source.text
-    }
 }
 
 /// What a per-service compose rule sees: one service of one production compose file set, after
@@ -181,14 +167,6 @@ pub struct DockerfileCtx<'a> {
 }
 
 impl DockerfileCtx<'_> {
-    pub fn span(&self, range: std::ops::Range<usize>) -> Span {
-        Span::new(self.id, range)
-    }
-
-    pub fn text(&self) -> &str {
-        &self.file.source.text
-    }
-
     pub fn df(&self) -> &crate::parse::dockerfile::Dockerfile {
         &self.model.dockerfile
     }
