@@ -164,6 +164,16 @@ pub fn check(opts: &Options) -> Result<Report, CheckError> {
                 None => Vec::new(),
             }
         };
+        // `production.yml` is compose only when its text says so.
+        let candidates = candidates.into_iter().filter_map(|(path, rel, kind, explicit)| {
+            if kind != Kind::Compose
+                || !discover::needs_compose_sniff(&rel, &cfg)
+                || discover::looks_like_compose(&path)
+            {
+                return Some((path, rel, kind, explicit));
+            }
+            opts.secrets_all_files.then_some((path, rel, Kind::Text, explicit))
+        });
         for (path, rel, kind, explicit) in candidates {
             let key = std::path::absolute(&path).unwrap_or_else(|_| path.clone());
             if !seen_paths.insert(key) {
@@ -366,9 +376,12 @@ fn run_rules(project: &Project, enabled: &[&'static Rule]) -> Vec<Diagnostic> {
             Check::Pipeline => {}
         }
     }
-    jobs.into_par_iter()
+    let tagged: Vec<(Diagnostic, Option<usize>)> = jobs
+        .into_par_iter()
         .flat_map_iter(|(rule, idx)| {
             let mut out = Vec::new();
+            // Settings findings remember the evaluation they come from (merged below).
+            let model = matches!(rule.check, Check::Settings(_)).then_some(idx).flatten();
             match (rule.check, idx) {
                 (Check::EnvFile(f), Some(i)) => {
                     let (id, file, env) = env_files[i];
@@ -400,9 +413,10 @@ fn run_rules(project: &Project, enabled: &[&'static Rule]) -> Vec<Diagnostic> {
                 (Check::Project(f), None) => f(project, &mut out),
                 _ => {}
             }
-            out
+            out.into_iter().map(move |d| (d, model))
         })
-        .collect()
+        .collect();
+    crate::model::settings::merge_findings(&project.settings, tagged)
 }
 
 fn apply_suppressions(project: &Project, diagnostics: &mut Vec<Diagnostic>, on_for: &dyn Fn(usize, &str) -> bool) {

@@ -146,6 +146,9 @@ pub fn kind_of(rel: &Path, config: &Config) -> Option<Kind> {
     if yaml && (lower.starts_with("docker-compose") || lower.starts_with("compose.") || lower.starts_with("compose-")) {
         return Some(Kind::Compose);
     }
+    if yaml && is_environment_named_yaml(&lower) {
+        return Some(Kind::Compose);
+    }
     if lower == "dockerfile"
         || lower == "containerfile"
         || lower.starts_with("dockerfile.")
@@ -166,6 +169,42 @@ pub fn kind_of(rel: &Path, config: &Config) -> Option<Kind> {
         return Some(Kind::Python);
     }
     None
+}
+
+/// Stems cookiecutter-django's older layout gave its compose files (`local.yml`,
+/// `production.yml`, `docs.yml` beside `compose/`); other projects copied them.
+const ENVIRONMENT_YAML_STEMS: &[&str] =
+    &["local", "production", "prod", "staging", "stage", "dev", "development", "docs", "test"];
+
+/// `production.yml`, `local.yaml`...: a compose file only when its text says so (see
+/// [`looks_like_compose`]); a name alone would take Ansible playbooks and CI configs.
+fn is_environment_named_yaml(lower: &str) -> bool {
+    let stem = lower.trim_end_matches(".yml").trim_end_matches(".yaml");
+    ENVIRONMENT_YAML_STEMS.contains(&stem)
+}
+
+/// Whether a file discovery took for compose must be confirmed by its text: an
+/// environment-named YAML file (`production.yml`) that the config does not name.
+pub fn needs_compose_sniff(rel: &Path, config: &Config) -> bool {
+    let Some(name) = rel.file_name() else { return false };
+    is_environment_named_yaml(&name.to_string_lossy().to_ascii_lowercase()) && !config.is_extra_compose_file(rel)
+}
+
+/// Whether a YAML file is a Compose file: a top-level `services:` key within its first 64 KiB.
+pub fn looks_like_compose(path: &Path) -> bool {
+    use std::io::Read;
+    let Ok(file) = std::fs::File::open(path) else { return false };
+    if !file.metadata().is_ok_and(|m| m.is_file()) {
+        return false;
+    }
+    let mut head = Vec::new();
+    if file.take(64 * 1024).read_to_end(&mut head).is_err() {
+        return false;
+    }
+    String::from_utf8_lossy(&head).lines().any(|line| {
+        let line = line.split(" #").next().unwrap_or_default().trim_end();
+        line == "services:" || line == "\"services\":" || line == "'services':"
+    })
 }
 
 fn is_env_file_name(rel: &Path, lower: &str) -> bool {

@@ -7,6 +7,7 @@ use std::collections::HashMap;
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 
+use crate::diagnostic::Diagnostic;
 use crate::discover::{Classifier, Discovered, Kind};
 use crate::project::{Parsed, ProjectFile};
 use crate::settings::{
@@ -101,16 +102,20 @@ pub fn build(
             continue;
         }
         let explicit = explicit.or(configs[config].settings_module.as_deref());
-        // The environments production runs with: each Django service's (deduplicated), else the
-        // production env files over the ENV of the production Dockerfiles.
+        // The Django projects of this tree (folders with a `manage.py`): in a monorepo, a
+        // deployment file applies to the projects it lies in or above, not to its siblings.
+        let project_roots = settings::discover::project_roots(&root, &python);
+        // The environments production runs with: each Django service's (deduplicated), then, for
+        // each project no service runs, the production env files over the ENV of the production
+        // Dockerfiles that apply to it.
         let mut envs: Vec<ServiceEnv> = Vec::new();
         for link in deployment.services.iter().filter(|l| l.django) {
             let Some(app) = deployment.compose.apps.get(link.app) else { continue };
-            let in_this_root =
-                app.files.first().and_then(|&id| files.get(id)).is_some_and(|f| linted_root(&f.found) == root);
-            if !in_this_root {
+            let Some(first) = app.files.first().and_then(|&id| files.get(id)) else { continue };
+            if linted_root(&first.found) != root {
                 continue;
             }
+            let scope = applies_to(first.found.path.parent().unwrap_or(Path::new("")), &project_roots);
             let feeds: Vec<(PathBuf, Span)> = link
                 .sources
                 .iter()
@@ -118,40 +123,68 @@ pub fn build(
                 .filter(|(_, span)| files.get(span.file).is_some_and(|f| f.kind() == Kind::Compose))
                 .collect();
             let key = env_key(&link.env);
-            match envs.iter_mut().find(|(e, _, _)| env_key(e) == key) {
-                Some((_, names, fs)) => {
-                    names.push(link.name.clone());
+            match envs.iter_mut().find(|e| env_key(&e.env) == key) {
+                Some(e) => {
+                    e.services.push(link.name.clone());
                     for f in feeds {
-                        if !fs.contains(&f) {
-                            fs.push(f);
+                        if !e.feeds.contains(&f) {
+                            e.feeds.push(f);
+                        }
+                    }
+                    for r in scope {
+                        if !e.roots.contains(&r) {
+                            e.roots.push(r);
                         }
                     }
                 }
-                None => envs.push((link.env.clone(), vec![link.name.clone()], feeds)),
+                None => envs.push(ServiceEnv {
+                    env: link.env.clone(),
+                    services: vec![link.name.clone()],
+                    feeds,
+                    roots: scope,
+                }),
             }
         }
-        if envs.is_empty() {
+        for project in &project_roots {
+            if envs.iter().any(|e| e.roots.contains(project)) {
+                continue;
+            }
+            let applies = |f: &&ProjectFile| {
+                in_root(f)
+                    && f.class().is_production()
+                    && applies_to(f.found.path.parent().unwrap_or(Path::new("")), &project_roots).contains(project)
+            };
             let mut env = Environment::new();
-            for f in files.iter().filter(in_root).filter(|f| f.class().is_production()) {
+            for f in files.iter().filter(applies) {
                 if let Parsed::Dockerfile(m) = &f.parsed {
                     if let Some(stage) = m.dockerfile.final_stage() {
                         crate::model::deployment::add_dockerfile_env(&mut env, m, stage.index, &f.found.path);
                     }
                 }
             }
-            for f in files.iter().filter(in_root).filter(|f| f.class().is_production()) {
+            for f in files.iter().filter(applies) {
                 if let Parsed::Env(parsed) = &f.parsed {
                     env.add_env_file(&f.found.path, &f.source.text, parsed);
                 }
             }
-            envs.push((env, Vec::new(), Vec::new()));
+            envs.push(ServiceEnv { env, services: Vec::new(), feeds: Vec::new(), roots: vec![project.clone()] });
         }
         // Which modules to evaluate under which environment (each pair once), then evaluate them in
         // parallel: evaluations are independent, joining their files to the project is not.
         let mut done: Vec<(PathBuf, String)> = Vec::new();
         let mut jobs: Vec<(usize, ModuleChoice, PathBuf)> = Vec::new();
-        for (i, (env, _, _)) in envs.iter().enumerate() {
+        for (i, ServiceEnv { env, roots: scope, .. }) in envs.iter().enumerate() {
             let selected = settings::discover::selected_in(env);
+            // The Python files of the projects this environment applies to.
+            let python: Vec<PathBuf> = if scope.len() == project_roots.len() {
+                python.clone()
+            } else {
+                python
+                    .iter()
+                    .filter(|f| settings::discover::owner_root(f, &project_roots).is_some_and(|r| scope.contains(r)))
+                    .cloned()
+                    .collect()
+            };
             let choices = discover_modules(&DiscoverInput {
                 linted_root: &root,
                 python_files: &python,
@@ -179,11 +212,11 @@ pub fn build(
                     roots: vec![choice.root.clone()],
                     configuration: choice.configuration.clone(),
                 };
-                settings::evaluate_file(file, &choice.root, &choice.module, &envs[*i].0, &reader, &opts)
+                settings::evaluate_file(file, &choice.root, &choice.module, &envs[*i].env, &reader, &opts)
             })
             .collect();
         for ((i, choice, _), eval) in jobs.into_iter().zip(evals) {
-            let (_, services, feeds) = &envs[i];
+            let ServiceEnv { services, feeds, .. } = &envs[i];
             let ids = join_sources(files, &eval, &root, config, configs, &mut by_path);
             // The entry point a development default is written in (DEP008 points into it): read
             // it when discovery listed it unread.
@@ -204,9 +237,27 @@ pub fn build(
     models
 }
 
-/// A production environment, the services that run with it, and the `env_file` entries that
-/// feed them.
-type ServiceEnv = (Environment, Vec<String>, Vec<(PathBuf, Span)>);
+/// A production environment, the services that run with it, the `env_file` entries that feed
+/// them, and the project roots it applies to.
+struct ServiceEnv {
+    env: Environment,
+    services: Vec<String>,
+    feeds: Vec<(PathBuf, Span)>,
+    roots: Vec<PathBuf>,
+}
+
+/// The project roots a deployment file in folder `dir` applies to: those it lies in or above;
+/// every root when it lies in or above none of them (a `deploy/` folder beside the projects).
+fn applies_to(dir: &Path, roots: &[PathBuf]) -> Vec<PathBuf> {
+    let dir = normalize(dir);
+    let related: Vec<PathBuf> =
+        roots.iter().filter(|r| normalize(r).starts_with(&dir) || dir.starts_with(normalize(r))).cloned().collect();
+    if related.is_empty() {
+        roots.to_vec()
+    } else {
+        related
+    }
+}
 
 /// A key identifying an environment (its variables, values and origins).
 fn env_key(env: &Environment) -> String {
@@ -330,4 +381,50 @@ fn mask_secret_literals(model: &SettingsModel, files: &mut [ProjectFile]) {
     for (name, value) in &model.eval.values {
         walk(value, crate::secrets::is_secret_name(name), model, files, 0);
     }
+}
+
+/// Merges the findings of a module evaluated under several environments (services whose env files
+/// differ): one diagnostic per finding, naming the services it applies to. `tagged` pairs each
+/// diagnostic with the index of the evaluation it comes from (None: not a settings finding), in
+/// rule-run order; the order of first occurrence is kept.
+pub fn merge_findings(models: &[SettingsModel], tagged: Vec<(Diagnostic, Option<usize>)>) -> Vec<Diagnostic> {
+    let module_key = |m: &SettingsModel| (m.choice.file.as_deref().map(normalize), m.choice.module.clone());
+    let shared = |i: usize| {
+        let key = module_key(&models[i]);
+        models.iter().filter(|m| module_key(m) == key).count() > 1
+    };
+    let mut out: Vec<Diagnostic> = Vec::with_capacity(tagged.len());
+    // For each merged finding: its index in `out`, and the services it applies to.
+    let mut merged: HashMap<(&'static str, Span, String), (usize, Vec<String>)> = HashMap::new();
+    for (d, model) in tagged {
+        let Some(i) = model.filter(|&i| shared(i) && !models[i].services.is_empty()) else {
+            out.push(d);
+            continue;
+        };
+        let key = (d.code, d.span, d.message.clone());
+        match merged.get_mut(&key) {
+            Some((at, services)) => {
+                for s in &models[i].services {
+                    if !services.contains(s) {
+                        services.push(s.clone());
+                    }
+                }
+                let into = &mut out[*at];
+                for r in d.related {
+                    if !into.related.iter().any(|o| o.span == r.span) {
+                        into.related.push(r);
+                    }
+                }
+            }
+            None => {
+                merged.insert(key, (out.len(), models[i].services.clone()));
+                out.push(d);
+            }
+        }
+    }
+    for (at, services) in merged.into_values() {
+        let noun = if services.len() == 1 { "service" } else { "services" };
+        out[at].message = format!("{} ({noun} `{}`)", out[at].message, services.join("`, `"));
+    }
+    out
 }

@@ -94,7 +94,7 @@ pub fn project_roots(linted_root: &Path, python_files: &[PathBuf]) -> Vec<PathBu
 }
 
 /// The deepest project root holding `file`.
-fn owner_root<'r>(file: &Path, roots: &'r [PathBuf]) -> Option<&'r PathBuf> {
+pub fn owner_root<'r>(file: &Path, roots: &'r [PathBuf]) -> Option<&'r PathBuf> {
     roots.iter().filter(|r| r.as_os_str().is_empty() || file.starts_with(r)).max_by_key(|r| r.components().count())
 }
 
