@@ -305,9 +305,8 @@ pub fn check(opts: &Options) -> Result<Report, CheckError> {
                         .filter(|m| {
                             m.choice.file.as_deref().map(crate::settings::resolve::normalize) == Some(key.clone())
                         })
-                        .fold(f.class().reason.clone(), |r, m| {
-                            format!("{r}; production settings module `{}`: {}", m.choice.module, m.choice.reason)
-                        })
+                        .map(|m| format!("; production settings module `{}`: {}", m.choice.module, m.choice.reason))
+                        .fold(f.class().reason.clone(), |r, why| if r.contains(&why) { r } else { r + &why })
                 }
             },
         })

@@ -116,3 +116,67 @@ fn clean_api_is_clean_with_every_rule() {
         .collect();
     assert!(found.is_empty(), "clean-api must produce no finding under --select ALL: {found:#?}");
 }
+
+/// `code path:line: message` of every finding, for assertions that name what they expect.
+fn findings(report: &Report) -> Vec<String> {
+    report
+        .diagnostics
+        .iter()
+        .map(|d| {
+            let src = report.source(&d.span);
+            format!("{} {}:{}: {}", d.code, src.display_path(), src.position(d.span.start).row, d.message)
+        })
+        .collect()
+}
+
+#[test]
+fn harbor_crm_findings() {
+    // cookiecutter-django's older layout: `production.yml`/`local.yml` (compose files by their
+    // text), `django` and `celeryworker` built from one image, and `.envs/.production/.django`
+    // flipping settings both ways.
+    let report = run_default("harbor-crm");
+    snapshot("harbor-crm", &report);
+    let found = findings(&report);
+    // The env file turns SESSION_COOKIE_SECURE off (code default True): reported at the env
+    // file's value, once, for both services that run the module with it.
+    assert!(
+        found.iter().any(|f| f.starts_with("DJ011 fixtures/projects/harbor-crm/.envs/.production/.django:12:")
+            && f.ends_with("(services `django`, `celeryworker`)")),
+        "{found:#?}"
+    );
+    // Only the worker's environment turns DEBUG on: the finding names it alone.
+    assert!(
+        found.iter().any(|f| f.starts_with("DJ001 fixtures/projects/harbor-crm/production.yml:")
+            && f.ends_with("(service `celeryworker`)")),
+        "{found:#?}"
+    );
+    // The env file turns SECURE_SSL_REDIRECT on (code default False): silent.
+    assert!(!found.iter().any(|f| f.starts_with("DJ009")), "{found:#?}");
+    // `local.yml` (runserver, no tag, published ports) and `settings/local.py` are development.
+    assert!(!found.iter().any(|f| f.contains("local")), "{found:#?}");
+    assert_eq!(found.len(), 2, "{found:#?}");
+    let compose: Vec<&str> = report
+        .seen
+        .iter()
+        .filter(|f| f.kind == preflight::discover::Kind::Compose)
+        .map(|f| f.path.as_str())
+        .collect();
+    assert_eq!(compose, ["fixtures/projects/harbor-crm/local.yml", "fixtures/projects/harbor-crm/production.yml"]);
+}
+
+#[test]
+fn twin_monorepo_keeps_each_deployment_to_its_project() {
+    // Two Django projects under one root: `billing` deployed by compose, `catalog` by its
+    // Dockerfile and `.env.production`. Each project's environment is its own: billing's
+    // DJANGO_DEBUG=1 must not reach catalog, catalog's DJANGO_ALLOWED_HOSTS=* must not reach billing.
+    let report = run_default("twin-monorepo");
+    snapshot("twin-monorepo", &report);
+    let found = findings(&report);
+    let debug: Vec<&String> = found.iter().filter(|f| f.starts_with("DJ001")).collect();
+    assert_eq!(debug.len(), 1, "{found:#?}");
+    assert!(debug[0].contains("billing/billing_site/settings.py"), "{found:#?}");
+    let hosts: Vec<&String> = found.iter().filter(|f| f.starts_with("DJ004")).collect();
+    assert_eq!(hosts.len(), 1, "{found:#?}");
+    assert!(hosts[0].contains("catalog/.env.production"), "{found:#?}");
+    assert_eq!(found.len(), 2, "{found:#?}");
+}

@@ -27,6 +27,10 @@ const SETUP: &str = "add \"axes\" to INSTALLED_APPS, \"axes.middleware.AxesMiddl
 
 fn check(ctx: &SettingsCtx<'_>, out: &mut Vec<Diagnostic>) {
     let Some(apps) = Setting::get(ctx, "INSTALLED_APPS") else { return };
+    // Without `django.contrib.auth` there is no password login to lock.
+    if apps.value.contains_str("django.contrib.auth") != Some(true) {
+        return;
+    }
     match apps.value.contains_str("axes") {
         Some(false) => {
             let message = "no account lockout: django-axes is not in INSTALLED_APPS, so nothing limits how many \

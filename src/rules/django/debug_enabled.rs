@@ -25,12 +25,13 @@ fn check(ctx: &SettingsCtx<'_>, out: &mut Vec<Diagnostic>) {
     if v.truthy() != Some(true) {
         return;
     }
-    let set_by_env = v.steps.to_vec().into_iter().rev().find_map(|s| match s.kind {
-        StepKind::EnvSet { var } => Some(var),
+    let env_set = v.steps.to_vec().into_iter().rev().find_map(|s| match s.kind {
+        StepKind::EnvSet { var } => Some((var, s.at)),
         _ => None,
     });
-    // The text the production environment gives, when DEBUG comes from an env file.
-    let env_text = set_by_env.as_ref().and_then(|_| origin_text(ctx, v));
+    // The text the production environment gives, where it is written (the env-file value).
+    let env_text = env_set.as_ref().and_then(|(_, at)| text_at(ctx, (*at)?));
+    let set_by_env = env_set.map(|(var, _)| var);
     let falsy_text = env_text.is_some_and(looks_false);
     // A false-looking literal default made true (`bool(os.getenv("DEBUG", "False"))`).
     let falsy_default = v.env_default.is_some() && !matches!(v.kind, Kind::Str(_)) && {
@@ -90,7 +91,11 @@ fn check(ctx: &SettingsCtx<'_>, out: &mut Vec<Diagnostic>) {
 
 /// The project text at the value's origin.
 fn origin_text<'a>(ctx: &'a SettingsCtx<'_>, v: &Value) -> Option<&'a str> {
-    let span = ctx.span(v.origin?)?;
+    text_at(ctx, v.origin?)
+}
+
+fn text_at<'a>(ctx: &'a SettingsCtx<'_>, loc: crate::settings::Loc) -> Option<&'a str> {
+    let span = ctx.span(loc)?;
     ctx.project.files.get(span.file)?.source.text.get(span.range())
 }
 
