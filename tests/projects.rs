@@ -155,12 +155,8 @@ fn harbor_crm_findings() {
     // `local.yml` (runserver, no tag, published ports) and `settings/local.py` are development.
     assert!(!found.iter().any(|f| f.contains("local")), "{found:#?}");
     assert_eq!(found.len(), 2, "{found:#?}");
-    let compose: Vec<&str> = report
-        .seen
-        .iter()
-        .filter(|f| f.kind == preflight::discover::Kind::Compose)
-        .map(|f| f.path.as_str())
-        .collect();
+    let compose: Vec<&str> =
+        report.seen.iter().filter(|f| f.kind == preflight::discover::Kind::Compose).map(|f| f.path.as_str()).collect();
     assert_eq!(compose, ["fixtures/projects/harbor-crm/local.yml", "fixtures/projects/harbor-crm/production.yml"]);
 }
 
