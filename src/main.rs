@@ -30,11 +30,38 @@ enum Command {
         #[arg(long, value_enum, default_value_t = RulesFormat::Text)]
         format: RulesFormat,
     },
+    /// Print the deployment model Preflight believes: each project's production services (their
+    /// Dockerfile, stage and environment sources), the settings module production loads and why,
+    /// and the effective value of every security-relevant setting with its source.
+    Deployment(DeploymentArgs),
     /// Print a rule's documentation.
     Explain {
         /// A rule code (`ENV002`) or name (`env-duplicate-key`).
         rule: String,
     },
+}
+
+#[derive(clap::Args)]
+struct DeploymentArgs {
+    /// The project folder (default: the current folder).
+    path: Option<PathBuf>,
+    #[arg(long, value_enum, default_value_t = DeploymentFormat::Text)]
+    format: DeploymentFormat,
+    /// Use this config file instead of searching for one.
+    #[arg(long)]
+    config: Option<PathBuf>,
+    /// Ignore every config file.
+    #[arg(long)]
+    isolated: bool,
+    /// The production settings module (`config.settings.production`), instead of discovering it.
+    #[arg(long, value_name = "MODULE")]
+    settings: Option<String>,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum DeploymentFormat {
+    Text,
+    Json,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -127,6 +154,7 @@ fn main() -> ExitCode {
     };
     match cli.command {
         Command::Check(args) => run_check(args),
+        Command::Deployment(args) => run_deployment(args),
         Command::Rules { format } => {
             print_out(&match format {
                 RulesFormat::Text => rules_text(),
@@ -153,6 +181,35 @@ fn print_out(s: &str) {
     let mut out = std::io::stdout().lock();
     let _ = out.write_all(s.as_bytes());
     let _ = out.flush();
+}
+
+fn run_deployment(args: DeploymentArgs) -> ExitCode {
+    let opts = preflight::Options {
+        paths: args.path.into_iter().collect(),
+        config: args.config,
+        isolated: args.isolated,
+        settings: args.settings,
+        secrets_all_files: false,
+        // Every rule on, so that every part of the model is built, whatever the config selects.
+        selection: SelectLayer { select: Some(vec!["ALL".into()]), ..Default::default() },
+    };
+    let report = match preflight::check(&opts) {
+        Ok(r) => r,
+        Err(preflight::CheckError::Usage(m)) => {
+            eprintln!("error: {m}");
+            return ExitCode::from(2);
+        }
+        Err(preflight::CheckError::Config(e)) => {
+            eprintln!("{:?}", e.report());
+            return ExitCode::from(2);
+        }
+    };
+    let view = report::deployment::view(&report);
+    print_out(&match args.format {
+        DeploymentFormat::Text => report::deployment::render_text(&view),
+        DeploymentFormat::Json => report::deployment::render_json(&view),
+    });
+    ExitCode::SUCCESS
 }
 
 fn run_check(args: CheckArgs) -> ExitCode {

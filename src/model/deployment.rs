@@ -305,7 +305,7 @@ fn link(project: &Project, files: &Index, dir: &Path, app: usize, index: usize, 
     // 1. The image's ENV.
     if let (Some(id), Some(stage)) = (out.dockerfile, out.stage) {
         if let Parsed::Dockerfile(m) = &project.files[id].parsed {
-            add_dockerfile_env(&mut out.env, m, stage, &project.files[id].found.path);
+            add_dockerfile_env(&mut out.env, m, stage, &project.files[id]);
             let label = match &m.dockerfile.stages[stage].name {
                 Some(n) => format!("Dockerfile ENV (stage `{n}`)"),
                 None => "Dockerfile ENV (final stage)".into(),
@@ -392,10 +392,16 @@ fn link(project: &Project, files: &Index, dir: &Path, app: usize, index: usize, 
 }
 
 /// Adds the ENV of a Dockerfile stage (inherited ones included).
-pub fn add_dockerfile_env(env: &mut Environment, m: &DockerfileModel, stage: usize, path: &Path) {
+pub fn add_dockerfile_env(
+    env: &mut Environment,
+    m: &DockerfileModel,
+    stage: usize,
+    file: &crate::project::ProjectFile,
+) {
     let Some(s) = m.dockerfile.stages.get(stage) else { return };
     for e in &s.config.env {
-        let origin = Some(EnvOrigin { path: path.to_path_buf(), range: e.value_span.clone(), line: 0 });
+        let line = file.source.position(e.value_span.start).row;
+        let origin = Some(EnvOrigin { path: file.found.path.clone(), range: e.value_span.clone(), line });
         match &e.value {
             Some(v) => env.set(e.name.clone(), v.clone(), origin),
             None => env.set_unknown(e.name.clone(), format!("`{}` is not known", e.raw), origin),

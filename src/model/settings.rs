@@ -158,7 +158,7 @@ pub fn build(
             for f in files.iter().filter(applies) {
                 if let Parsed::Dockerfile(m) = &f.parsed {
                     if let Some(stage) = m.dockerfile.final_stage() {
-                        crate::model::deployment::add_dockerfile_env(&mut env, m, stage.index, &f.found.path);
+                        crate::model::deployment::add_dockerfile_env(&mut env, m, stage.index, f);
                     }
                 }
             }
@@ -248,7 +248,7 @@ struct ServiceEnv {
 
 /// The project roots a deployment file in folder `dir` applies to: those it lies in or above;
 /// every root when it lies in or above none of them (a `deploy/` folder beside the projects).
-fn applies_to(dir: &Path, roots: &[PathBuf]) -> Vec<PathBuf> {
+pub fn applies_to(dir: &Path, roots: &[PathBuf]) -> Vec<PathBuf> {
     let dir = normalize(dir);
     let related: Vec<PathBuf> =
         roots.iter().filter(|r| normalize(r).starts_with(&dir) || dir.starts_with(normalize(r))).cloned().collect();

@@ -1,6 +1,7 @@
 //! Output formats. Each renders a [`Report`] to a string; none touches the file system.
 
 pub mod concise;
+pub mod deployment;
 pub mod github;
 pub mod human;
 pub mod json;

@@ -874,3 +874,28 @@ SESSION_COOKIE_SECURE = True
     let v = ev.get("SESSION_COOKIE_SECURE").unwrap();
     assert_eq!(ev.text_at(v.origin.unwrap()), Some("True"));
 }
+
+#[test]
+fn namespace_updates_assign_each_key() {
+    // django-environ's documented spread: `vars().update(env.email_url(...))`.
+    let ev = run_env(
+        r#"
+import environ
+env = environ.Env()
+EMAIL_HOST = "localhost"
+vars().update(env.email_url("EMAIL_URL", default="smtp://localhost:25"))
+globals().update({"SERVER_EMAIL": "ops@example.com"})
+def f():
+    vars().update({"INSIDE": 1})
+"#,
+        &env(&[("EMAIL_URL", "smtp+tls://user@mail.example.com:587")]),
+    );
+    assert_eq!(ev.get("EMAIL_HOST").and_then(|v| v.as_str().map(str::to_string)).as_deref(), Some("mail.example.com"));
+    assert_eq!(ev.get("EMAIL_USE_TLS").and_then(|v| v.as_bool()), Some(true));
+    assert_eq!(ev.get("SERVER_EMAIL").and_then(|v| v.as_str().map(str::to_string)).as_deref(), Some("ops@example.com"));
+    assert!(ev.values.get("INSIDE").is_none());
+    // An unknown mapping is noted, and the rest of the module still evaluates.
+    let ev = run("vars().update(load_secrets())\nDEBUG = False\n");
+    assert_eq!(ev.get("DEBUG").and_then(|v| v.as_bool()), Some(false));
+    assert!(ev.notes.iter().any(|n| n.message.contains("vars().update")), "{:?}", ev.notes);
+}

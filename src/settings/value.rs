@@ -576,10 +576,18 @@ impl Value {
     /// Python `repr(value)`; None for unknown values and objects.
     pub fn py_repr(&self) -> Option<String> {
         let mut out = String::new();
-        self.write_repr(&mut out, 0).then_some(out)
+        self.write_repr(&mut out, 0, false).then_some(out)
     }
 
-    fn write_repr(&self, out: &mut String, depth: usize) -> bool {
+    /// Like [`Value::py_repr`], with `<unknown>` for the parts that cannot be known (for showing a
+    /// partly known container).
+    pub fn partial_repr(&self) -> String {
+        let mut out = String::new();
+        self.write_repr(&mut out, 0, true);
+        out
+    }
+
+    fn write_repr(&self, out: &mut String, depth: usize, lenient: bool) -> bool {
         if depth > 50 {
             return false;
         }
@@ -608,7 +616,7 @@ impl Value {
                     if i > 0 {
                         out.push_str(", ");
                     }
-                    if !item.write_repr(out, depth + 1) {
+                    if !item.write_repr(out, depth + 1, lenient) {
                         return false;
                     }
                 }
@@ -623,16 +631,17 @@ impl Value {
                     if i > 0 {
                         out.push_str(", ");
                     }
-                    if !k.write_repr(out, depth + 1) {
+                    if !k.write_repr(out, depth + 1, lenient) {
                         return false;
                     }
                     out.push_str(": ");
-                    if !v.write_repr(out, depth + 1) {
+                    if !v.write_repr(out, depth + 1, lenient) {
                         return false;
                     }
                 }
                 out.push('}');
             }
+            Kind::Unknown(_) | Kind::OneOf(_) | Kind::Unset | Kind::Object(_) if lenient => out.push_str("<unknown>"),
             Kind::Unknown(_) | Kind::OneOf(_) | Kind::Unset | Kind::Object(_) => return false,
         }
         true
@@ -649,7 +658,7 @@ impl Value {
             Kind::Unset => "not set".to_string(),
             Kind::Object(o) => o.describe(),
             _ => {
-                let r = self.py_repr().unwrap_or_default();
+                let r = self.py_repr().unwrap_or_else(|| self.partial_repr());
                 if r.chars().count() > 80 {
                     let short: String = r.chars().take(77).collect();
                     format!("{short}...")

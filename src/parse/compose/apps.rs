@@ -464,12 +464,12 @@ mod tests {
 
     #[test]
     fn config_file_sets_merge_in_order() {
-        // Named in no pattern: `production.yml` is a compose file only through the config.
+        // Named in no compose pattern: `release.yml` is a compose file only through the config.
         let fix = "services:\n  web:\n    privileged: false\n";
         let files = [
-            ("preflight.toml", "compose-files = [[\"docker-compose.yml\", \"production.yml\"]]\n"),
+            ("preflight.toml", "compose-files = [[\"docker-compose.yml\", \"release.yml\"]]\n"),
             ("docker-compose.yml", BASE),
-            ("production.yml", fix),
+            ("release.yml", fix),
         ];
         assert_eq!(findings(&files, "DC001", false), Vec::<String>::new());
         // Without the config, `docker-compose.yml` alone is the production view.

@@ -134,7 +134,7 @@ fn check(project: &Project, out: &mut Vec<Diagnostic>) {
                 let ok = if links.is_empty() {
                     let mut env = Environment::new();
                     if let Parsed::Dockerfile(m) = &project.files[file].parsed {
-                        add_dockerfile_env(&mut env, m, stage, &project.files[file].found.path);
+                        add_dockerfile_env(&mut env, m, stage, &project.files[file]);
                     }
                     env_sets_workers(&env)
                 } else {

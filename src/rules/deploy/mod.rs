@@ -76,7 +76,7 @@ pub fn selections(project: &Project) -> Vec<Selection> {
                 };
                 for stage in stages {
                     let mut env = Environment::new();
-                    crate::model::deployment::add_dockerfile_env(&mut env, m, stage, &f.found.path);
+                    crate::model::deployment::add_dockerfile_env(&mut env, m, stage, f);
                     add(&env, None);
                 }
             }

@@ -1372,6 +1372,9 @@ impl<'a> Evaluator<'a> {
             return false;
         }
         let Some(object) = func.child_by_field_name("object") else { return false };
+        if method == "update" && self.exec_namespace_update(cx, f, call, object, stmt) {
+            return true;
+        }
         let Some((PlaceRoot::Name(root), key_nodes)) = self.place_chain(cx, object) else { return false };
         // Only values held by a name: `os.environ.setdefault` and friends are calls.
         match self.lookup_opt(f, &root) {
@@ -1398,6 +1401,36 @@ impl<'a> Evaluator<'a> {
             self.note(Some(at), m);
         }
         self.mark_changed(f, &root, at);
+        true
+    }
+
+    /// `vars().update(env.email_url())`, `globals().update({...})` at module level (django-environ's
+    /// documented way to spread a URL's settings): each string key of a known mapping is assigned.
+    /// An unknown mapping assigns names nobody can list: noted, and the evaluation goes on.
+    fn exec_namespace_update(&mut self, cx: &Cx, f: &mut Frame, call: Node, object: Node, stmt: Node) -> bool {
+        if object.kind() != "call" || !f.scopes.is_empty() {
+            return false;
+        }
+        let callee = object.child_by_field_name("function").map(|n| cx.text(n)).unwrap_or("");
+        let no_args = object.child_by_field_name("arguments").is_some_and(|a| named(a).is_empty());
+        if !matches!(callee, "vars" | "globals" | "locals") || !no_args {
+            return false;
+        }
+        let at = cx.loc(stmt);
+        let args = match call.child_by_field_name("arguments") {
+            Some(a) => self.eval_args(cx, f, a, cx.loc(call)),
+            None => return false,
+        };
+        match args.pos.first().map(|v| &v.kind) {
+            Some(Kind::Dict(d)) => {
+                let items: Vec<(String, Value)> =
+                    d.iter().filter_map(|(k, v)| Some((k.as_str()?.to_string(), v.clone()))).collect();
+                for (name, value) in items {
+                    self.bind(f, &name, value, Some(at));
+                }
+            }
+            _ => self.note(Some(at), format!("`{callee}().update(...)` with a mapping Preflight cannot read")),
+        }
         true
     }
 
