@@ -122,6 +122,7 @@ pub fn check(opts: &Options) -> Result<Report, CheckError> {
 
     // Discover. Files named on the command line (a pre-commit run names many, in few folders)
     // share what is found per folder: the config, the project root, the directory listings.
+    let mut timings = Timings::start();
     let mut found: Vec<(Discovered, usize)> = Vec::new();
     let mut seen_paths = HashSet::new();
     let dir_cache = discover::DirCache::default();
@@ -192,6 +193,7 @@ pub fn check(opts: &Options) -> Result<Report, CheckError> {
     let any_enabled: BTreeSet<&'static str> = enabled_by_config.iter().flatten().copied().collect();
     let enabled: Vec<&'static Rule> = registry::all().filter(|r| any_enabled.contains(r.code)).collect();
 
+    timings.lap("discover and classify");
     // Read and parse in parallel (only the kinds an enabled rule reads).
     let mut loaded: Vec<(ProjectFile, Option<String>)> =
         found.into_par_iter().enumerate().map(|(id, (found, config))| load_file(id, found, config, &enabled)).collect();
@@ -204,6 +206,7 @@ pub fn check(opts: &Options) -> Result<Report, CheckError> {
         }
         files.push(file);
     }
+    timings.lap("read and parse");
     let reads_settings = |r: &&Rule| matches!(r.check, Check::Settings(_) | Check::File { settings: true, .. });
     let mut project =
         Project { files, configs, settings: Vec::new(), secrets: Vec::new(), deployment: Default::default() };
@@ -213,6 +216,7 @@ pub fn check(opts: &Options) -> Result<Report, CheckError> {
         let compose = crate::parse::compose::apps::build(&project);
         project.deployment = crate::model::deployment::build(&project, compose);
     }
+    timings.lap("deployment model (compose merge, service links, environments)");
     if enabled.iter().any(reads_settings) {
         project.settings = crate::model::settings::build(
             &mut project.files,
@@ -221,6 +225,7 @@ pub fn check(opts: &Options) -> Result<Report, CheckError> {
             &project.deployment,
         );
     }
+    timings.lap("settings model (evaluation per module and environment)");
     // One secret scan per file (every file's final text: settings modules are read above): SEC
     // rules read it, and every output masks what it found.
     project.secrets = project.files.par_iter().map(|f| crate::secrets::scan(&f.source.text)).collect();
@@ -228,6 +233,7 @@ pub fn check(opts: &Options) -> Result<Report, CheckError> {
         f.source.redactions.extend(s.redactions());
     }
 
+    timings.lap("secret scan");
     // Run the rules.
     let mut diagnostics: Vec<Diagnostic> = run_rules(&project, &enabled);
     // Every secret a rule found is masked wherever its file's text is shown, suppressed or not.
@@ -241,6 +247,7 @@ pub fn check(opts: &Options) -> Result<Report, CheckError> {
         diagnostics.push(Diagnostic::new(rule, Span::new(id, 0..0), message));
     }
 
+    timings.lap("rules");
     // Filter: environment scope, selection, per-file ignores; then suppressions.
     let ignored_by_file: Vec<Vec<&'static str>> =
         project.files.iter().map(|f| project.configs[f.config].per_file_ignored(&f.found.path)).collect();
@@ -285,6 +292,8 @@ pub fn check(opts: &Options) -> Result<Report, CheckError> {
     });
     diagnostics.dedup();
 
+    timings.lap("filter, suppress, sort");
+    timings.report();
     let seen = project
         .files
         .iter()
@@ -621,4 +630,44 @@ fn project_root_of(file: &Path) -> Option<PathBuf> {
     let abs = std::path::absolute(file).unwrap_or_else(|_| file.to_path_buf());
     let markers = [".git", "preflight.toml", ".preflight.toml", "pyproject.toml", "manage.py"];
     abs.ancestors().skip(1).find(|dir| markers.iter().any(|m| dir.join(m).exists())).map(Path::to_path_buf)
+}
+
+/// Phase timings on stderr when `PREFLIGHT_TIMINGS` is set (`.ci/bench-model` reads them).
+struct Timings {
+    on: bool,
+    last: std::time::Instant,
+    laps: Vec<(&'static str, std::time::Duration)>,
+}
+
+impl Timings {
+    fn start() -> Self {
+        Timings {
+            on: std::env::var_os("PREFLIGHT_TIMINGS").is_some(),
+            last: std::time::Instant::now(),
+            laps: Vec::new(),
+        }
+    }
+
+    fn lap(&mut self, phase: &'static str) {
+        if self.on {
+            let now = std::time::Instant::now();
+            self.laps.push((phase, now - self.last));
+            self.last = now;
+        }
+    }
+
+    fn report(&self) {
+        if !self.on {
+            return;
+        }
+        let total: f64 = self.laps.iter().map(|(_, d)| d.as_secs_f64()).sum();
+        for (phase, d) in &self.laps {
+            let ms = d.as_secs_f64() * 1000.0;
+            eprintln!(
+                "timing\t{phase}\t{ms:.3} ms\t{:.1}%",
+                if total > 0.0 { 100.0 * d.as_secs_f64() / total } else { 0.0 }
+            );
+        }
+        eprintln!("timing\ttotal\t{:.3} ms\t100.0%", total * 1000.0);
+    }
 }
