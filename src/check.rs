@@ -246,6 +246,7 @@ pub fn check(opts: &Options) -> Result<Report, CheckError> {
         let rule = &crate::rules::tool::unreadable_file::RULE;
         diagnostics.push(Diagnostic::new(rule, Span::new(id, 0..0), message));
     }
+    diagnostics.extend(unlinked_builds(&project.deployment));
 
     timings.lap("rules");
     // Filter: environment scope, selection, per-file ignores; then suppressions.
@@ -326,7 +327,9 @@ pub fn check(opts: &Options) -> Result<Report, CheckError> {
 
 /// Whether a rule reads the deployment model (the merged compose view and its links).
 fn reads_deployment(r: &Rule) -> bool {
-    matches!(r.check, Check::Compose(_) | Check::Dockerfile(_) | Check::Project(_))
+    matches!(r.check, Check::Compose(_) | Check::ComposeFile(_) | Check::Dockerfile(_) | Check::Project(_))
+        // PF001 also says which production service's image cannot be read.
+        || r.code == crate::rules::tool::unreadable_file::RULE.code
 }
 
 /// Whether an enabled rule reads this kind of file (others are classified but never opened).
@@ -670,4 +673,35 @@ impl Timings {
         }
         eprintln!("timing\ttotal\t{:.3} ms\t100.0%", total * 1000.0);
     }
+}
+
+/// PF001 for each production service whose image Preflight cannot read: an error when the build
+/// itself fails (no such Dockerfile or stage), a note when the image is only out of sight (a
+/// remote context, one outside the linted tree).
+fn unlinked_builds(deployment: &crate::model::deployment::DeploymentModel) -> Vec<Diagnostic> {
+    let rule = &crate::rules::tool::unreadable_file::RULE;
+    let mut out: Vec<Diagnostic> = Vec::new();
+    for link in &deployment.services {
+        let Some(p) = &link.problem else { continue };
+        if out.iter().any(|d| d.span == p.span) {
+            continue;
+        }
+        let (message, help) = if p.breaks_build {
+            (
+                format!("service `{}` cannot be built: {}", link.name, p.message),
+                "`docker compose build` fails here; fix the path or the stage name",
+            )
+        } else {
+            (
+                format!("the image of service `{}` is not checked: {}", link.name, p.message),
+                "lint the folder that holds the build context to check its Dockerfile",
+            )
+        };
+        let mut d = Diagnostic::new(rule, p.span, message).with_help(help);
+        if !p.breaks_build {
+            d.severity = Severity::Info;
+        }
+        out.push(d);
+    }
+    out
 }

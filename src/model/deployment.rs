@@ -45,7 +45,7 @@ pub struct ServiceLink {
     pub stage: Option<usize>,
     /// Why the build could not be linked (missing Dockerfile, context outside the tree, unknown
     /// target).
-    pub problem: Option<String>,
+    pub problem: Option<LinkProblem>,
     /// The environment the container starts with.
     pub env: Environment,
     pub sources: Vec<EnvSource>,
@@ -56,6 +56,17 @@ pub struct ServiceLink {
     /// The build context `build.context` names, read for DEP004 when it is not the one the
     /// Dockerfile model guessed.
     pub context: Option<crate::parse::dockerfile::BuildContext>,
+}
+
+/// Why a service's build could not be linked to a Dockerfile stage.
+#[derive(Debug, Clone)]
+pub struct LinkProblem {
+    pub message: String,
+    /// The `build:` entry, or its `dockerfile:`/`target:`/`context:` value.
+    pub span: Span,
+    /// `docker compose build` fails on it (a missing Dockerfile or stage); otherwise Preflight
+    /// only cannot see the image (a remote context, one outside the linted tree).
+    pub breaks_build: bool,
 }
 
 /// Every production service, linked; and the merged compose view they come from.
@@ -249,17 +260,33 @@ fn link(project: &Project, files: &Index, dir: &Path, app: usize, index: usize, 
     // The build.
     if let Some(build) = &service.build {
         let context = build.context.as_ref().map(|c| c.known().map(str::to_string));
+        let span_of = |t: &Option<crate::parse::compose::service::Text>| t.as_ref().map_or(build.span, |t| t.span);
+        let problem =
+            |message: String, span: Span, breaks_build: bool| Some(LinkProblem { message, span, breaks_build });
         match context {
-            Some(None) => out.problem = Some("the build context is not known (it uses an unset variable)".into()),
+            Some(None) => {
+                out.problem = problem(
+                    "the build context is not known (it uses an unset variable)".into(),
+                    span_of(&build.context),
+                    false,
+                )
+            }
             Some(Some(c)) if c.contains("://") || c.starts_with("git@") => {
-                out.problem = Some(format!("the build context `{c}` is remote"))
+                out.problem = problem(format!("the build context `{c}` is remote"), span_of(&build.context), false)
             }
             _ => {
                 let ctx = normalize(&dir.join(context.flatten().unwrap_or_else(|| ".".into())));
                 let name = build.dockerfile.as_ref().and_then(|d| d.known()).unwrap_or("Dockerfile");
                 let path = normalize(&ctx.join(name));
                 if root_of(files, &ctx).is_none() {
-                    out.problem = Some(format!("the build context `{}` is outside the linted tree", ctx.display()));
+                    out.problem = problem(
+                        format!(
+                            "the build context `{}` is outside the linted tree",
+                            crate::check::display_relative(&ctx).display()
+                        ),
+                        span_of(&build.context),
+                        false,
+                    );
                 } else {
                     match find_file(project, files, &path, |p| matches!(p, Parsed::Dockerfile(_))) {
                         Some(id) => {
@@ -279,7 +306,14 @@ fn link(project: &Project, files: &Index, dir: &Path, app: usize, index: usize, 
                                     Some(t) => {
                                         let s = m.dockerfile.stage_named(&t.to_ascii_lowercase()).map(|s| s.index);
                                         if s.is_none() {
-                                            out.problem = Some(format!("the Dockerfile has no stage `{t}`"));
+                                            out.problem = problem(
+                                                format!(
+                                                    "`{}` has no stage `{t}`",
+                                                    project.files[id].source.display_path()
+                                                ),
+                                                span_of(&build.target),
+                                                true,
+                                            );
                                         }
                                         s
                                     }
@@ -288,8 +322,11 @@ fn link(project: &Project, files: &Index, dir: &Path, app: usize, index: usize, 
                             }
                         }
                         None => {
-                            out.problem =
-                                Some(format!("no Dockerfile at `{}`", crate::check::display_relative(&path).display()))
+                            out.problem = problem(
+                                format!("no Dockerfile at `{}`", crate::check::display_relative(&path).display()),
+                                span_of(&build.dockerfile),
+                                true,
+                            )
                         }
                     }
                 }

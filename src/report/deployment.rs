@@ -165,7 +165,7 @@ fn service_view(project: &Project, deployment: &DeploymentModel, link: &ServiceL
         image: service.and_then(|s| s.image.as_ref()).map(|i| i.text.clone()),
         dockerfile: link.dockerfile.map(|id| project.file(id).source.display_path()),
         stage,
-        build_problem: link.problem.clone(),
+        build_problem: link.problem.as_ref().map(|p| p.message.clone()),
         django: link.django,
         environment_sources: link
             .sources

@@ -58,6 +58,9 @@ impl App {
 #[derive(Debug, Clone, Default)]
 pub struct ComposeModel {
     pub apps: Vec<App>,
+    /// Circular `include:` or `extends:` (Compose refuses the file; DC012 reports it): where,
+    /// and what.
+    pub cycles: Vec<(Span, String)>,
 }
 
 /// A path with `.` and `..` folded (no file system access).
@@ -93,6 +96,7 @@ struct Builder<'p> {
     paths: HashMap<FileId, PathBuf>,
     /// `.env` files by folder.
     dotenv: HashMap<PathBuf, FileId>,
+    cycles: std::cell::RefCell<Vec<(Span, String)>>,
 }
 
 impl<'p> Builder<'p> {
@@ -240,6 +244,11 @@ impl<'p> Builder<'p> {
         // `include:` adds the included files' services (a service defined here wins).
         for path in include_paths(&tree) {
             let Some(inc) = self.resolve_ref(id, &path) else { continue };
+            if chain.contains(&inc) {
+                let at = tree.entry("include").map(|e| e.key_span);
+                self.cycle(at, format!("`include: {path}` comes back to a file that includes it"));
+                continue;
+            }
             let (inc_vars, _) = self.vars_for_dir(&self.dir(inc));
             let Some(included) = self.load(inc, &inc_vars, chain) else { continue };
             let Some(inc_services) = included.get("services").and_then(Value::as_map) else { continue };
@@ -266,6 +275,15 @@ impl<'p> Builder<'p> {
         Some(tree)
     }
 
+    /// Records a cycle once (Compose refuses it: "circular reference").
+    fn cycle(&self, at: Option<Span>, message: String) {
+        let Some(at) = at else { return };
+        let mut cycles = self.cycles.borrow_mut();
+        if !cycles.iter().any(|(s, _)| *s == at) {
+            cycles.push((at, message));
+        }
+    }
+
     /// A file's tree, interpolated.
     fn raw(&self, id: FileId, vars: &Vars) -> Option<Value> {
         let mut tree = self.compose(id)?.tree.clone()?;
@@ -290,6 +308,8 @@ impl<'p> Builder<'p> {
         let mut body = entry.value.clone();
         let Some(ext) = body.entry("extends").cloned() else { return Some(body) };
         if visiting.iter().any(|(f, n)| *f == file && n == name) || visiting.len() > MAX_CHAIN {
+            let path: Vec<&str> = visiting.iter().map(|(_, n)| n.as_str()).chain([name]).collect();
+            self.cycle(Some(ext.key_span), format!("`extends` goes round in a circle ({})", path.join(" → ")));
             return Some(body);
         }
         visiting.push((file, name.to_string()));
@@ -392,7 +412,13 @@ fn include_paths(tree: &Value) -> Vec<String> {
 
 /// Builds the merged view of every compose file set in the project.
 pub fn build(project: &Project) -> ComposeModel {
-    let mut b = Builder { project, by_path: HashMap::new(), paths: HashMap::new(), dotenv: HashMap::new() };
+    let mut b = Builder {
+        project,
+        by_path: HashMap::new(),
+        paths: HashMap::new(),
+        dotenv: HashMap::new(),
+        cycles: Default::default(),
+    };
     for (id, f) in project.files.iter().enumerate() {
         let path = normalize(&f.found.path);
         match &f.parsed {
@@ -409,7 +435,7 @@ pub fn build(project: &Project) -> ComposeModel {
         }
     }
     let apps = b.sets().into_iter().filter_map(|files| b.app(files)).collect();
-    ComposeModel { apps }
+    ComposeModel { apps, cycles: b.cycles.into_inner() }
 }
 
 /// The compose files another compose file names (`include:`, `extends.file`), as paths relative

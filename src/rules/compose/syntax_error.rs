@@ -1,4 +1,5 @@
-//! DC012 syntax-error: the file is not valid YAML, or not a compose mapping.
+//! DC012 syntax-error: the file is not valid YAML, or not a compose mapping, or its `include:` or
+//! `extends:` go round in a circle (which Compose refuses).
 
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::project::ComposeFileCtx;
@@ -30,5 +31,12 @@ fn check(ctx: &ComposeFileCtx<'_>, out: &mut Vec<Diagnostic>) {
             d = d.with_related(ctx.span(span.clone()), message.clone());
         }
         out.push(d);
+    }
+    // Circular `include:`/`extends:` found while merging (Compose: "circular reference").
+    for (span, message) in ctx.project.deployment.compose.cycles.iter().filter(|(s, _)| s.file == ctx.id) {
+        out.push(
+            Diagnostic::new(&RULE, *span, format!("{message}: Compose refuses the file"))
+                .with_help("`extends` and `include` must end at a service or file that names neither"),
+        );
     }
 }
