@@ -208,8 +208,14 @@ pub fn check(opts: &Options) -> Result<Report, CheckError> {
     }
     timings.lap("read and parse");
     let reads_settings = |r: &&Rule| matches!(r.check, Check::Settings(_) | Check::File { settings: true, .. });
-    let mut project =
-        Project { files, configs, settings: Vec::new(), secrets: Vec::new(), deployment: Default::default() };
+    let mut project = Project {
+        files,
+        configs,
+        settings: Vec::new(),
+        secrets: Vec::new(),
+        deployment: Default::default(),
+        by_path: Default::default(),
+    };
     // The deployment model (compose services linked to Dockerfile stages and environments), then
     // the settings each production environment selects, evaluated under it.
     if enabled.iter().any(|r| reads_deployment(r) || reads_settings(r)) {
@@ -225,6 +231,8 @@ pub fn check(opts: &Options) -> Result<Report, CheckError> {
             &project.deployment,
         );
     }
+    // Settings evaluation may have added files: the path index starts from the final list.
+    project.by_path = Default::default();
     timings.lap("settings model (evaluation per module and environment)");
     // One secret scan per file (every file's final text: settings modules are read above): SEC
     // rules read it, and every output masks what it found.

@@ -52,9 +52,22 @@ pub struct Project {
     /// The production Compose services linked to their Dockerfile stage and environment (and the
     /// merged compose view they come from).
     pub deployment: crate::model::deployment::DeploymentModel,
+    /// Files by normalised absolute path ([`Project::file_at`]), built on first use, once the
+    /// files are all known.
+    pub by_path: std::sync::OnceLock<std::collections::HashMap<std::path::PathBuf, FileId>>,
 }
 
 impl Project {
+    /// The project file at `path` (compared as normalised absolute paths: `./a/../b` is `b`).
+    /// One index for the whole run, instead of normalising every file per lookup.
+    pub fn file_at(&self, path: &std::path::Path) -> Option<FileId> {
+        use crate::parse::compose::apps::normalize;
+        let index = self
+            .by_path
+            .get_or_init(|| self.files.iter().enumerate().map(|(id, f)| (normalize(&f.found.path), id)).collect());
+        index.get(&normalize(path)).copied()
+    }
+
     /// The configuration whose thresholds apply project-wide (the first path's).
     pub fn config(&self) -> &Config {
         &self.configs[0]

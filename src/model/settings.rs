@@ -2,7 +2,7 @@
 //! loads, evaluated under the production environment (production env files), with every file the
 //! evaluation read joined to the project so diagnostics can point into it.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
@@ -123,7 +123,7 @@ pub fn build(
                 .filter(|(_, span)| files.get(span.file).is_some_and(|f| f.kind() == Kind::Compose))
                 .collect();
             let key = env_key(&link.env);
-            match envs.iter_mut().find(|e| env_key(&e.env) == key) {
+            match envs.iter_mut().find(|e| e.key == key) {
                 Some(e) => {
                     e.services.push(link.name.clone());
                     for f in feeds {
@@ -139,6 +139,7 @@ pub fn build(
                 }
                 None => envs.push(ServiceEnv {
                     env: link.env.clone(),
+                    key,
                     services: vec![link.name.clone()],
                     feeds,
                     roots: scope,
@@ -167,22 +168,33 @@ pub fn build(
                     env.add_env_file(&f.found.path, &f.source.text, parsed);
                 }
             }
-            envs.push(ServiceEnv { env, services: Vec::new(), feeds: Vec::new(), roots: vec![project.clone()] });
+            let key = env_key(&env);
+            envs.push(ServiceEnv { env, key, services: Vec::new(), feeds: Vec::new(), roots: vec![project.clone()] });
         }
         // Which modules to evaluate under which environment (each pair once), then evaluate them in
         // parallel: evaluations are independent, joining their files to the project is not.
-        let mut done: Vec<(PathBuf, String)> = Vec::new();
+        let mut done: HashSet<(PathBuf, String, usize)> = HashSet::new();
+        // Each Python file's project root (an index into `project_roots`), found once.
+        let owners: Vec<Option<usize>> = python
+            .iter()
+            .map(|f| {
+                settings::discover::owner_root(f, &project_roots)
+                    .and_then(|r| project_roots.iter().position(|p| std::ptr::eq(p, r)))
+            })
+            .collect();
         let mut jobs: Vec<(usize, ModuleChoice, PathBuf)> = Vec::new();
-        for (i, ServiceEnv { env, roots: scope, .. }) in envs.iter().enumerate() {
+        for (i, ServiceEnv { env, key: env_id, roots: scope, .. }) in envs.iter().enumerate() {
             let selected = settings::discover::selected_in(env);
             // The Python files of the projects this environment applies to.
             let python: Vec<PathBuf> = if scope.len() == project_roots.len() {
                 python.clone()
             } else {
+                let in_scope: Vec<bool> = project_roots.iter().map(|r| scope.contains(r)).collect();
                 python
                     .iter()
-                    .filter(|f| settings::discover::owner_root(f, &project_roots).is_some_and(|r| scope.contains(r)))
-                    .cloned()
+                    .zip(&owners)
+                    .filter(|(_, o)| o.is_some_and(|o| in_scope[o]))
+                    .map(|(f, _)| f.clone())
                     .collect()
             };
             let choices = discover_modules(&DiscoverInput {
@@ -194,11 +206,11 @@ pub fn build(
             });
             for choice in choices {
                 let Some(file) = choice.file.clone() else { continue };
-                let key = (normalize(&file), format!("{}\u{0}{}", choice.module, env_key(env)));
-                if done.contains(&key) {
+                // The same environment twice (two keys equal) is the same evaluation.
+                let same_env = envs.iter().position(|e| e.key == *env_id).unwrap_or(i);
+                if !done.insert((normalize(&file), choice.module.clone(), same_env)) {
                     continue;
                 }
-                done.push(key);
                 jobs.push((i, choice, file));
             }
         }
@@ -241,6 +253,8 @@ pub fn build(
 /// them, and the project roots it applies to.
 struct ServiceEnv {
     env: Environment,
+    /// [`env_key`] of `env`, computed once.
+    key: String,
     services: Vec<String>,
     feeds: Vec<(PathBuf, Span)>,
     roots: Vec<PathBuf>,
@@ -388,11 +402,15 @@ fn mask_secret_literals(model: &SettingsModel, files: &mut [ProjectFile]) {
 /// diagnostic with the index of the evaluation it comes from (None: not a settings finding), in
 /// rule-run order; the order of first occurrence is kept.
 pub fn merge_findings(models: &[SettingsModel], tagged: Vec<(Diagnostic, Option<usize>)>) -> Vec<Diagnostic> {
-    let module_key = |m: &SettingsModel| (m.choice.file.as_deref().map(normalize), m.choice.module.clone());
-    let shared = |i: usize| {
-        let key = module_key(&models[i]);
-        models.iter().filter(|m| module_key(m) == key).count() > 1
-    };
+    // Whether each evaluation's module is evaluated more than once (under other environments).
+    let keys: Vec<_> =
+        models.iter().map(|m| (m.choice.file.as_deref().map(normalize), m.choice.module.clone())).collect();
+    let mut counts: HashMap<&(Option<PathBuf>, String), usize> = HashMap::new();
+    for k in &keys {
+        *counts.entry(k).or_default() += 1;
+    }
+    let shared: Vec<bool> = keys.iter().map(|k| counts[k] > 1).collect();
+    let shared = |i: usize| shared[i];
     let mut out: Vec<Diagnostic> = Vec::with_capacity(tagged.len());
     // For each merged finding: its index in `out`, and the services it applies to.
     let mut merged: HashMap<(&'static str, Span, String), (usize, Vec<String>)> = HashMap::new();

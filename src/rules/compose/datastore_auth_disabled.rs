@@ -11,12 +11,10 @@
 //! Variables are read from `environment:` and from the service's `env_file:`s found in the
 //! project. A value Preflight cannot know (`${VAR}` that nothing sets) is not judged.
 
-use std::path::{Path, PathBuf};
-
 use super::with_origin;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::parse::compose::Service;
-use crate::project::ComposeCtx;
+use crate::project::{ComposeCtx, Parsed};
 use crate::registry::{Check, Family, Rule, Scope};
 use crate::source::Span;
 
@@ -148,11 +146,8 @@ fn variables(ctx: &ComposeCtx<'_>) -> Vec<Var> {
         let Some(base) = ctx.project.files.get(r.path.span.file).and_then(|f| f.source.path.parent()) else {
             continue;
         };
-        let wanted = normalize(&base.join(rel));
-        for (id, file, env) in ctx.project.env_files() {
-            if normalize(&file.source.path) != wanted {
-                continue;
-            }
+        let Some(id) = ctx.project.file_at(&base.join(rel)) else { continue };
+        if let Parsed::Env(env) = &ctx.project.file(id).parsed {
             for e in &env.entries {
                 let (value, range) = match &e.value {
                     Some(v) => (
@@ -176,10 +171,6 @@ fn variables(ctx: &ComposeCtx<'_>) -> Vec<Var> {
     let mut last: Vec<Var> = out.into_iter().rev().filter(|v| seen.insert(v.key.clone())).collect();
     last.reverse();
     last
-}
-
-fn normalize(path: &Path) -> PathBuf {
-    crate::parse::compose::apps::normalize(path)
 }
 
 #[cfg(test)]
