@@ -7,6 +7,7 @@ pub mod check;
 pub mod config;
 pub mod diagnostic;
 pub mod discover;
+pub mod edit_distance;
 pub mod model;
 pub mod parse;
 pub mod project;

@@ -143,6 +143,7 @@ pub static RULES: &[&Rule] = &[
     &rules::django::email_backend_development::RULE,
     &rules::django::setting_unresolved::RULE,
     &rules::django::csrf_trusted_origin_insecure::RULE,
+    &rules::django::setting_name_unknown::RULE,
     &rules::django::backing_service_tls_off::RULE,
     &rules::django::cache_not_shared::RULE,
     &rules::django::error_reporting_missing::RULE,

@@ -31,6 +31,7 @@ pub mod hsts_off_or_weak;
 pub mod jwt_access_token_too_long;
 pub mod jwt_refresh_rotation_off;
 pub mod jwt_signing_key_hardcoded;
+pub mod known_settings;
 pub mod log_file_unrotated;
 pub mod logging_misconfigured;
 pub mod password_validation_weak;
@@ -41,6 +42,7 @@ pub mod security_header_misconfigured;
 pub mod security_middleware_missing;
 pub mod session_cookie_httponly_off;
 pub mod session_cookie_insecure;
+pub mod setting_name_unknown;
 pub mod setting_unresolved;
 pub mod ssl_redirect_off;
 
