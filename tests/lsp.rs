@@ -291,7 +291,15 @@ fn config_saves_relint_and_unused_suppressions_are_tagged() {
     ]);
     let root = dir.path().canonicalize().unwrap();
     let env_uri = uri(&root.join(".env.production"));
-    let mut client = Client::initialized(&root, json!({"general": {"positionEncodings": ["utf-8", "utf-16"]}}));
+    let capabilities = json!({
+        "general": {"positionEncodings": ["utf-8", "utf-16"]},
+        "workspace": {"didChangeWatchedFiles": {"dynamicRegistration": true}},
+    });
+    let mut client = Client::initialized(&root, capabilities);
+    let register = client.wait("the watcher registration", |m| m["method"] == "client/registerCapability");
+    let watchers = &register["params"]["registrations"][0]["registerOptions"]["watchers"];
+    assert!(watchers.as_array().unwrap().iter().any(|w| w["globPattern"] == "**/preflight.toml"), "{register}");
+    client.send(json!({"jsonrpc": "2.0", "id": register["id"], "result": null}));
     let list = client.diagnostics(&env_uri, "ENV002 and PF003", |l| has(l, "ENV002") && has(l, "PF003"));
     let pf003 = list.iter().find(|d| d["code"] == "PF003").unwrap();
     assert_eq!(pf003["tags"], json!([1]), "{pf003}");

@@ -42,9 +42,13 @@ use std::sync::Arc;
 
 use lsp_server::{ErrorCode, Message, Notification, Request, RequestId, Response};
 use lsp_types::{
-    CodeAction, CodeActionKind, CodeActionOrCommand, CodeActionParams, DidChangeTextDocumentParams,
-    DidChangeWorkspaceFoldersParams, DidCloseTextDocumentParams, DidOpenTextDocumentParams, Hover, HoverContents,
-    HoverParams, InitializeParams, MarkupContent, MarkupKind, PositionEncodingKind, Range, Uri, WorkspaceEdit,
+    CodeAction, CodeActionKind, CodeActionOptions, CodeActionOrCommand, CodeActionParams, CodeActionProviderCapability,
+    DidChangeTextDocumentParams, DidChangeWatchedFilesRegistrationOptions, DidChangeWorkspaceFoldersParams,
+    DidCloseTextDocumentParams, DidOpenTextDocumentParams, FileSystemWatcher, GlobPattern, Hover, HoverContents,
+    HoverParams, HoverProviderCapability, InitializeParams, InitializeResult, MarkupContent, MarkupKind, OneOf,
+    PositionEncodingKind, Range, Registration, RegistrationParams, SaveOptions, ServerCapabilities, ServerInfo,
+    TextDocumentContentChangeEvent, TextDocumentSyncCapability, TextDocumentSyncKind, TextDocumentSyncOptions,
+    TextDocumentSyncSaveOptions, Uri, WorkspaceEdit, WorkspaceFoldersServerCapabilities, WorkspaceServerCapabilities,
 };
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -232,10 +236,10 @@ impl Server {
         self.folders = initial_folders(&params);
         self.phase = Phase::Running;
         self.dirty = true;
-        let result = serde_json::json!({
-            "capabilities": capabilities(self.encoding),
-            "serverInfo": {"name": "preflight", "version": env!("CARGO_PKG_VERSION")},
-        });
+        let result = InitializeResult {
+            capabilities: capabilities(self.encoding),
+            server_info: Some(ServerInfo { name: "preflight".into(), version: Some(env!("CARGO_PKG_VERSION").into()) }),
+        };
         self.send(Response::new_ok(req.id, result));
     }
 
@@ -275,20 +279,7 @@ impl Server {
         let Some(doc) = convert::path_of(&uri).and_then(|path| self.docs.get_mut(&key(&path))) else {
             return self.log(&format!("didChange for {} which is not open: ignored", uri.as_str()));
         };
-        let mut text = doc.text.to_string();
-        for change in p.content_changes {
-            match change.range {
-                Some(range) => {
-                    let src = SourceFile::new(PathBuf::new(), text);
-                    let start = convert::offset(&src, range.start, self.encoding);
-                    let end = convert::offset(&src, range.end, self.encoding).max(start);
-                    text = src.text;
-                    text.replace_range(start..end, &change.text);
-                }
-                None => text = change.text,
-            }
-        }
-        doc.text = Arc::from(text);
+        doc.text = Arc::from(apply_changes(doc.text.to_string(), p.content_changes, self.encoding));
         doc.version = p.text_document.version;
         self.touched.insert(uri);
         self.dirty = true;
@@ -315,12 +306,18 @@ impl Server {
         if !self.watch {
             return;
         }
-        let watchers: Vec<_> = WATCHED.iter().map(|g| serde_json::json!({"globPattern": g})).collect();
-        let params = serde_json::json!({"registrations": [{
-            "id": "preflight-watched-files",
-            "method": "workspace/didChangeWatchedFiles",
-            "registerOptions": {"watchers": watchers},
-        }]});
+        let watchers = WATCHED
+            .iter()
+            .map(|g| FileSystemWatcher { glob_pattern: GlobPattern::String(g.to_string()), kind: None })
+            .collect();
+        let options = DidChangeWatchedFilesRegistrationOptions { watchers };
+        let params = RegistrationParams {
+            registrations: vec![Registration {
+                id: "preflight-watched-files".into(),
+                method: "workspace/didChangeWatchedFiles".into(),
+                register_options: serde_json::to_value(options).ok(),
+            }],
+        };
         self.next_id += 1;
         let id = RequestId::from(format!("preflight-{}", self.next_id));
         self.send(Request::new(id, "client/registerCapability".into(), params));
@@ -480,6 +477,24 @@ impl Server {
     }
 }
 
+/// A document's text after `didChange` events: whole replacements (what the server asks for),
+/// or ranges, applied in order (what a client may send anyway).
+fn apply_changes(mut text: String, changes: Vec<TextDocumentContentChangeEvent>, enc: Encoding) -> String {
+    for change in changes {
+        match change.range {
+            Some(range) => {
+                let src = SourceFile::new(PathBuf::new(), text);
+                let start = convert::offset(&src, range.start, enc);
+                let end = convert::offset(&src, range.end, enc).max(start);
+                text = src.text;
+                text.replace_range(start..end, &change.text);
+            }
+            None => text = change.text,
+        }
+    }
+    text
+}
+
 fn parse<P: DeserializeOwned>(n: Notification) -> Result<P, serde_json::Error> {
     serde_json::from_value(n.params)
 }
@@ -500,12 +515,51 @@ fn initial_folders(params: &InitializeParams) -> Vec<PathBuf> {
     folders.iter().map(|f| key(f)).collect()
 }
 
-fn capabilities(encoding: Encoding) -> serde_json::Value {
-    serde_json::json!({
-        "positionEncoding": match encoding { Encoding::Utf8 => "utf-8", Encoding::Utf16 => "utf-16" },
-        "textDocumentSync": {"openClose": true, "change": 1, "save": {"includeText": false}},
-        "hoverProvider": true,
-        "codeActionProvider": {"codeActionKinds": ["quickfix"], "resolveProvider": false},
-        "workspace": {"workspaceFolders": {"supported": true, "changeNotifications": true}},
-    })
+fn capabilities(encoding: Encoding) -> ServerCapabilities {
+    let sync = TextDocumentSyncOptions {
+        open_close: Some(true),
+        change: Some(TextDocumentSyncKind::FULL),
+        save: Some(TextDocumentSyncSaveOptions::SaveOptions(SaveOptions { include_text: Some(false) })),
+        ..TextDocumentSyncOptions::default()
+    };
+    let actions = CodeActionOptions {
+        code_action_kinds: Some(vec![CodeActionKind::QUICKFIX]),
+        resolve_provider: Some(false),
+        ..CodeActionOptions::default()
+    };
+    let folders =
+        WorkspaceFoldersServerCapabilities { supported: Some(true), change_notifications: Some(OneOf::Left(true)) };
+    ServerCapabilities {
+        position_encoding: Some(match encoding {
+            Encoding::Utf8 => PositionEncodingKind::UTF8,
+            Encoding::Utf16 => PositionEncodingKind::UTF16,
+        }),
+        text_document_sync: Some(TextDocumentSyncCapability::Options(sync)),
+        hover_provider: Some(HoverProviderCapability::Simple(true)),
+        code_action_provider: Some(CodeActionProviderCapability::Options(actions)),
+        workspace: Some(WorkspaceServerCapabilities { workspace_folders: Some(folders), file_operations: None }),
+        ..ServerCapabilities::default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use lsp_types::Position;
+
+    #[test]
+    fn changes_apply_in_order() {
+        let range = |l1, c1, l2, c2| {
+            Some(Range { start: Position { line: l1, character: c1 }, end: Position { line: l2, character: c2 } })
+        };
+        let change =
+            |range, text: &str| TextDocumentContentChangeEvent { range, range_length: None, text: text.into() };
+        let text = "A=\u{e9}x\nB=2\n".to_string();
+        let changes =
+            vec![change(range(0, 3, 0, 4), "y"), change(range(1, 2, 1, 3), "3"), change(range(2, 0, 2, 0), "C=4\n")];
+        assert_eq!(apply_changes(text.clone(), changes, Encoding::Utf16), "A=\u{e9}y\nB=3\nC=4\n");
+        let utf8 = vec![change(range(0, 4, 0, 5), "z")];
+        assert_eq!(apply_changes(text, utf8, Encoding::Utf8), "A=\u{e9}z\nB=2\n");
+        assert_eq!(apply_changes("old".into(), vec![change(None, "new")], Encoding::Utf16), "new");
+    }
 }
