@@ -23,7 +23,8 @@
 //!   diagnostics stay.
 //! - **Robustness.** The transport resynchronises after garbage ([`transport`]); requests before
 //!   `initialize` get `ServerNotInitialized`, unknown requests `MethodNotFound`, bad params
-//!   `InvalidParams`; notifications for unknown documents are logged and dropped.
+//!   `InvalidParams`; notifications for unknown documents are logged and dropped; a panic inside
+//!   a lint run is reported like a config error, keeping the last diagnostics.
 //! - **Secrets.** Only messages leave the server (no file text): the same strings the JSON report
 //!   prints, where rules already mask the secrets they quote.
 
@@ -348,13 +349,17 @@ impl Server {
         self.lints.retain(|t, _| targets.contains(t));
         for target in targets {
             let opts = Options { paths: vec![target.clone()], ..Options::default() };
-            match check_with(&opts, &overlays) {
-                Ok(report) => {
+            // A bug in a rule must not take the editor's server down: the run is reported and the
+            // last diagnostics stay.
+            let run = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| check_with(&opts, &overlays)));
+            match run {
+                Ok(Ok(report)) => {
                     self.last_error = None;
                     let lint = self.index(report);
                     self.lints.insert(target, lint);
                 }
-                Err(e) => self.show_error(e.to_string()),
+                Ok(Err(e)) => self.show_error(e.to_string()),
+                Err(_) => self.show_error(format!("internal error while linting {}", target.display())),
             }
         }
         self.publish();
