@@ -235,8 +235,8 @@ impl Server {
             .and_then(|d| d.dynamic_registration)
             .unwrap_or(false);
         self.folders = initial_folders(&params);
+        // The first lint waits for `initialized` (or the first document).
         self.phase = Phase::Running;
-        self.dirty = true;
         let result = InitializeResult {
             capabilities: capabilities(self.encoding),
             server_info: Some(ServerInfo { name: "preflight".into(), version: Some(env!("CARGO_PKG_VERSION").into()) }),
