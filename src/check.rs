@@ -10,6 +10,7 @@ use rayon::prelude::*;
 use crate::config::{resolve_selection, Config, ConfigError, SelectLayer};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::discover::{self, Classifier, Discovered, Kind};
+use crate::overlay::Overlays;
 use crate::parse::dockerfile::DockerfileModel;
 use crate::parse::dotenv;
 use crate::project::{
@@ -89,6 +90,12 @@ impl Report {
 
 /// Runs `preflight check`.
 pub fn check(opts: &Options) -> Result<Report, CheckError> {
+    check_with(opts, &Overlays::default())
+}
+
+/// Runs `preflight check` with unsaved editor buffers read instead of their files (the language
+/// server's entry point).
+pub fn check_with(opts: &Options, overlays: &Overlays) -> Result<Report, CheckError> {
     let paths = if opts.paths.is_empty() { vec![PathBuf::from(".")] } else { opts.paths.clone() };
     for p in &paths {
         if std::fs::symlink_metadata(p).is_err() {
@@ -195,9 +202,12 @@ pub fn check(opts: &Options) -> Result<Report, CheckError> {
 
     timings.lap("discover and classify");
     // Read and parse in parallel (only the kinds an enabled rule reads).
-    let mut loaded: Vec<(ProjectFile, Option<String>)> =
-        found.into_par_iter().enumerate().map(|(id, (found, config))| load_file(id, found, config, &enabled)).collect();
-    load_compose_references(&mut loaded, &configs, &enabled);
+    let mut loaded: Vec<(ProjectFile, Option<String>)> = found
+        .into_par_iter()
+        .enumerate()
+        .map(|(id, (found, config))| load_file(id, found, config, &enabled, overlays))
+        .collect();
+    load_compose_references(&mut loaded, &configs, &enabled, overlays);
     let mut read_errors = Vec::new();
     let mut files = Vec::with_capacity(loaded.len());
     for (id, (file, err)) in loaded.into_iter().enumerate() {
@@ -229,6 +239,7 @@ pub fn check(opts: &Options) -> Result<Report, CheckError> {
             &project.configs,
             opts.settings.as_deref(),
             &project.deployment,
+            overlays,
         );
     }
     // Settings evaluation may have added files: the path index starts from the final list.
@@ -503,9 +514,15 @@ fn apply_suppressions(project: &Project, diagnostics: &mut Vec<Diagnostic>, on_f
 
 /// Reads and parses one discovered file (file `id` of the project), if an enabled rule reads its
 /// kind; the error says why it cannot be read (PF001).
-fn load_file(id: usize, found: Discovered, config: usize, enabled: &[&'static Rule]) -> (ProjectFile, Option<String>) {
+fn load_file(
+    id: usize,
+    found: Discovered,
+    config: usize,
+    enabled: &[&'static Rule],
+    overlays: &Overlays,
+) -> (ProjectFile, Option<String>) {
     let needed = reads_contents(found.kind, enabled);
-    let (text, mut error) = if needed { read_text(&found.path) } else { (String::new(), None) };
+    let (text, mut error) = if needed { read_source(&found.path, overlays) } else { (String::new(), None) };
     // `--secrets-all-files` skips binary and oversized files without a word.
     if found.kind == Kind::Text {
         error = None;
@@ -554,6 +571,7 @@ fn load_compose_references(
     loaded: &mut Vec<(ProjectFile, Option<String>)>,
     configs: &[Arc<Config>],
     enabled: &[&'static Rule],
+    overlays: &Overlays,
 ) {
     if !reads_contents(Kind::Compose, enabled) {
         return;
@@ -579,10 +597,24 @@ fn load_compose_references(
             let display = display_relative(&path);
             let found = Discovered { path, display, rel, kind: Kind::Compose, class, explicit: false };
             let id = loaded.len();
-            loaded.push(load_file(id, found, config, enabled));
+            loaded.push(load_file(id, found, config, enabled, overlays));
             added += 1;
         }
     }
+}
+
+/// A file's text: its unsaved buffer if it has one (held to the same size limit), else
+/// [`read_text`].
+fn read_source(path: &Path, overlays: &Overlays) -> (String, Option<String>) {
+    match overlays.get(path) {
+        Some(text) if text.len() as u64 > MAX_FILE_BYTES => (String::new(), Some(too_big(text.len() as u64))),
+        Some(text) => (text.to_string(), None),
+        None => read_text(path),
+    }
+}
+
+fn too_big(len: u64) -> String {
+    format!("file skipped: {len} bytes is over the {} MB limit", MAX_FILE_BYTES / 1024 / 1024)
 }
 
 /// Reads a file as text, or says why it cannot be linted (PF001).
@@ -596,11 +628,7 @@ fn read_text(path: &Path) -> (String, Option<String>) {
         return fail("cannot read this file: not a regular file (a FIFO, socket or device is never opened)".into());
     }
     if meta.len() > MAX_FILE_BYTES {
-        return fail(format!(
-            "file skipped: {} bytes is over the {} MB limit",
-            meta.len(),
-            MAX_FILE_BYTES / 1024 / 1024
-        ));
+        return fail(too_big(meta.len()));
     }
     let mut bytes = Vec::with_capacity(meta.len() as usize);
     let read = std::fs::File::open(path).and_then(|f| f.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes));
@@ -637,7 +665,7 @@ pub(crate) fn display_relative(path: &Path) -> PathBuf {
 /// For a file named on the command line: its project root (the nearest folder above it holding
 /// `.git`, a Preflight config, `pyproject.toml` or `manage.py`). Its path below that root gives
 /// the environment tokens a walk of the project would see.
-fn project_root_of(file: &Path) -> Option<PathBuf> {
+pub fn project_root_of(file: &Path) -> Option<PathBuf> {
     let abs = std::path::absolute(file).unwrap_or_else(|_| file.to_path_buf());
     let markers = [".git", "preflight.toml", ".preflight.toml", "pyproject.toml", "manage.py"];
     abs.ancestors().skip(1).find(|dir| markers.iter().any(|m| dir.join(m).exists())).map(Path::to_path_buf)

@@ -39,6 +39,8 @@ enum Command {
         /// A rule code (`ENV002`) or name (`env-duplicate-key`).
         rule: String,
     },
+    /// Run the language server (LSP over stdin and stdout) for editors.
+    Server,
 }
 
 #[derive(clap::Args)]
@@ -155,6 +157,7 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Check(args) => run_check(args),
         Command::Deployment(args) => run_deployment(args),
+        Command::Server => ExitCode::from(preflight::lsp::run_stdio()),
         Command::Rules { format } => {
             print_out(&match format {
                 RulesFormat::Text => rules_text(),

@@ -81,6 +81,7 @@ pub fn build(
     configs: &[std::sync::Arc<crate::config::Config>],
     explicit: Option<&str>,
     deployment: &crate::model::deployment::DeploymentModel,
+    overlays: &crate::overlay::Overlays,
 ) -> Vec<SettingsModel> {
     let mut roots: Vec<(PathBuf, usize)> = Vec::new();
     for f in files.iter() {
@@ -89,7 +90,7 @@ pub fn build(
             roots.push(r);
         }
     }
-    let reader = FsReader::default();
+    let reader = crate::overlay::OverlayReader { fs: FsReader::default(), overlays: overlays.clone() };
     // Project files by normalised path, built once (every evaluation joins its sources to them).
     let mut by_path: HashMap<PathBuf, FileId> =
         files.iter().enumerate().map(|(id, f)| (normalize(&f.found.path), id)).collect();
