@@ -83,11 +83,12 @@ pub fn build(
     deployment: &crate::model::deployment::DeploymentModel,
     overlays: &crate::overlay::Overlays,
 ) -> Vec<SettingsModel> {
+    // Each file's linted root, found once.
+    let file_roots: Vec<PathBuf> = files.iter().map(|f| linted_root(&f.found)).collect();
     let mut roots: Vec<(PathBuf, usize)> = Vec::new();
-    for f in files.iter() {
-        let r = (linted_root(&f.found), f.config);
-        if !roots.iter().any(|(p, _)| *p == r.0) {
-            roots.push(r);
+    for (f, root) in files.iter().zip(&file_roots) {
+        if !roots.iter().any(|(p, _)| p == root) {
+            roots.push((root.clone(), f.config));
         }
     }
     let reader = crate::overlay::OverlayReader { fs: FsReader::default(), overlays: overlays.clone() };
@@ -96,9 +97,13 @@ pub fn build(
         files.iter().enumerate().map(|(id, f)| (normalize(&f.found.path), id)).collect();
     let mut models = Vec::new();
     for (root, config) in roots {
-        let in_root = |f: &&ProjectFile| linted_root(&f.found) == root;
-        let python: Vec<PathBuf> =
-            files.iter().filter(in_root).filter(|f| f.kind() == Kind::Python).map(|f| f.found.path.clone()).collect();
+        let members: Vec<FileId> = (0..file_roots.len()).filter(|&id| file_roots[id] == root).collect();
+        let python: Vec<PathBuf> = members
+            .iter()
+            .map(|&id| &files[id])
+            .filter(|f| f.kind() == Kind::Python)
+            .map(|f| f.found.path.clone())
+            .collect();
         if python.is_empty() {
             continue;
         }
@@ -113,7 +118,7 @@ pub fn build(
         for link in deployment.services.iter().filter(|l| l.django) {
             let Some(app) = deployment.compose.apps.get(link.app) else { continue };
             let Some(first) = app.files.first().and_then(|&id| files.get(id)) else { continue };
-            if linted_root(&first.found) != root {
+            if app.files.first().is_none_or(|&id| file_roots.get(id) != Some(&root)) {
                 continue;
             }
             let scope = applies_to(first.found.path.parent().unwrap_or(Path::new("")), &project_roots);
@@ -147,24 +152,28 @@ pub fn build(
                 }),
             }
         }
+        // The production env files and Dockerfiles of this tree, with the projects each applies to.
+        let deploy_files: Vec<(&ProjectFile, Vec<PathBuf>)> = members
+            .iter()
+            .map(|&id| &files[id])
+            .filter(|f| f.class().is_production() && matches!(f.parsed, Parsed::Env(_) | Parsed::Dockerfile(_)))
+            .map(|f| (f, applies_to(f.found.path.parent().unwrap_or(Path::new("")), &project_roots)))
+            .collect();
         for project in &project_roots {
             if envs.iter().any(|e| e.roots.contains(project)) {
                 continue;
             }
-            let applies = |f: &&ProjectFile| {
-                in_root(f)
-                    && f.class().is_production()
-                    && applies_to(f.found.path.parent().unwrap_or(Path::new("")), &project_roots).contains(project)
-            };
+            let mine: Vec<&ProjectFile> =
+                deploy_files.iter().filter(|(_, roots)| roots.contains(project)).map(|(f, _)| *f).collect();
             let mut env = Environment::new();
-            for f in files.iter().filter(applies) {
+            for f in &mine {
                 if let Parsed::Dockerfile(m) = &f.parsed {
                     if let Some(stage) = m.dockerfile.final_stage() {
                         crate::model::deployment::add_dockerfile_env(&mut env, m, stage.index, f);
                     }
                 }
             }
-            for f in files.iter().filter(applies) {
+            for f in &mine {
                 if let Parsed::Env(parsed) = &f.parsed {
                     env.add_env_file(&f.found.path, &f.source.text, parsed);
                 }
