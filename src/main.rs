@@ -186,6 +186,17 @@ fn print_out(s: &str) {
     let _ = out.flush();
 }
 
+/// Runs the check pipeline; a usage or config error is printed and becomes exit code 2.
+fn run_pipeline(opts: &preflight::Options) -> Result<preflight::Report, ExitCode> {
+    preflight::check(opts).map_err(|e| {
+        match e {
+            preflight::CheckError::Usage(m) => eprintln!("error: {m}"),
+            preflight::CheckError::Config(e) => eprintln!("{:?}", e.report()),
+        }
+        ExitCode::from(2)
+    })
+}
+
 fn run_deployment(args: DeploymentArgs) -> ExitCode {
     let opts = preflight::Options {
         paths: args.path.into_iter().collect(),
@@ -196,16 +207,9 @@ fn run_deployment(args: DeploymentArgs) -> ExitCode {
         // Every rule on, so that every part of the model is built, whatever the config selects.
         selection: SelectLayer { select: Some(vec!["ALL".into()]), ..Default::default() },
     };
-    let report = match preflight::check(&opts) {
+    let report = match run_pipeline(&opts) {
         Ok(r) => r,
-        Err(preflight::CheckError::Usage(m)) => {
-            eprintln!("error: {m}");
-            return ExitCode::from(2);
-        }
-        Err(preflight::CheckError::Config(e)) => {
-            eprintln!("{:?}", e.report());
-            return ExitCode::from(2);
-        }
+        Err(code) => return code,
     };
     let view = report::deployment::view(&report);
     print_out(&match args.format {
@@ -234,16 +238,9 @@ fn run_check(args: CheckArgs) -> ExitCode {
             ignore: args.ignore.clone(),
         },
     };
-    let report = match preflight::check(&opts) {
+    let report = match run_pipeline(&opts) {
         Ok(r) => r,
-        Err(preflight::CheckError::Usage(m)) => {
-            eprintln!("error: {m}");
-            return ExitCode::from(2);
-        }
-        Err(preflight::CheckError::Config(e)) => {
-            eprintln!("{:?}", e.report());
-            return ExitCode::from(2);
-        }
+        Err(code) => return code,
     };
     let stdout_tty = std::io::stdout().is_terminal();
     let color = match args.color {

@@ -110,21 +110,12 @@ fn copies_from_context(df: &Dockerfile) -> bool {
 /// Dockerfile copies (`COPY requirements.txt .` finds the folder that has it), else the first.
 fn choose_context(df: &Dockerfile, contexts: &[PathBuf]) -> Option<PathBuf> {
     let mut plain: Vec<String> = Vec::new();
-    for (idx, ins) in df.instructions.iter().enumerate() {
-        if !matches!(ins.kind, Kind::Copy | Kind::Add) || ins.flag("from").is_some() {
+    for (_, _, t) in df.context_sources(0..df.instructions.len()) {
+        let rel = clean(t.trim_start_matches('/'));
+        if rel.is_empty() || t.contains(['*', '?', '[']) || t.contains("://") || rel.split('/').any(|s| s == "..") {
             continue;
         }
-        for w in ins.copy_paths().0 {
-            if ins.heredoc_for(w).is_some() {
-                continue;
-            }
-            let Some(t) = df.expand_at(idx, &w.text) else { continue };
-            let rel = clean(t.trim_start_matches('/'));
-            if rel.is_empty() || t.contains(['*', '?', '[']) || t.contains("://") || rel.split('/').any(|s| s == "..") {
-                continue;
-            }
-            plain.push(rel);
-        }
+        plain.push(rel);
     }
     contexts
         .iter()
@@ -212,6 +203,28 @@ impl Dockerfile {
         } else {
             expand(word, &super::Scope::new(self.escape))
         }
+    }
+
+    /// The sources of the COPY/ADD instructions among `indices` that read the build context (no
+    /// `--from`, no heredoc), each with its instruction index and its expanded text (a source that
+    /// cannot be expanded is left out).
+    pub fn context_sources(&self, indices: impl IntoIterator<Item = usize>) -> Vec<(usize, &super::Word, String)> {
+        let mut out = Vec::new();
+        for idx in indices {
+            let ins = &self.instructions[idx];
+            if !matches!(ins.kind, Kind::Copy | Kind::Add) || ins.flag("from").is_some() {
+                continue;
+            }
+            for w in ins.copy_paths().0 {
+                if ins.heredoc_for(w).is_some() {
+                    continue;
+                }
+                if let Some(text) = self.expand_at(idx, &w.text) {
+                    out.push((idx, w, text));
+                }
+            }
+        }
+        out
     }
 }
 

@@ -91,38 +91,28 @@ fn brought(
 ) -> Vec<Brought> {
     let mut out = Vec::new();
     for &s in chain {
-        for idx in df.stages[s].instructions.clone() {
-            let ins = &df.instructions[idx];
-            if !matches!(ins.kind, Kind::Copy | Kind::Add) || ins.flag("from").is_some() {
+        for (idx, src, text) in df.context_sources(df.stages[s].instructions.clone()) {
+            if text.contains("://") || text.starts_with("git@") {
                 continue;
             }
-            for src in ins.copy_paths().0 {
-                if ins.heredoc_for(src).is_some() {
-                    continue;
-                }
-                let Some(text) = df.expand_at(idx, &src.text) else { continue };
-                if text.contains("://") || text.starts_with("git@") {
-                    continue;
-                }
-                let rel = clean(text.trim_start_matches('/'));
-                let explicit = !rel.is_empty() && !rel.contains(['*', '?', '[']) && is_sensitive(&rel);
-                let mut files: Vec<String> = if rel.is_empty() {
-                    ctx.sensitive.clone()
-                } else if explicit {
-                    vec![rel.clone()]
-                } else if rel.contains(['*', '?', '[']) {
-                    // A glob copies what it matches, folders with their contents.
-                    let glob = DockerIgnore::parse(&rel);
-                    ctx.sensitive.iter().filter(|f| glob.excludes(f)).cloned().collect()
-                } else {
-                    let prefix = format!("{rel}/");
-                    ctx.sensitive.iter().filter(|f| f.starts_with(&prefix)).cloned().collect()
-                };
-                // An ignored file is not in the context: an explicit COPY of it fails the build.
-                files.retain(|f| !ignore.excludes(f));
-                if !files.is_empty() {
-                    out.push(Brought { idx, src: src.clone(), files, explicit, rel });
-                }
+            let rel = clean(text.trim_start_matches('/'));
+            let explicit = !rel.is_empty() && !rel.contains(['*', '?', '[']) && is_sensitive(&rel);
+            let mut files: Vec<String> = if rel.is_empty() {
+                ctx.sensitive.clone()
+            } else if explicit {
+                vec![rel.clone()]
+            } else if rel.contains(['*', '?', '[']) {
+                // A glob copies what it matches, folders with their contents.
+                let glob = DockerIgnore::parse(&rel);
+                ctx.sensitive.iter().filter(|f| glob.excludes(f)).cloned().collect()
+            } else {
+                let prefix = format!("{rel}/");
+                ctx.sensitive.iter().filter(|f| f.starts_with(&prefix)).cloned().collect()
+            };
+            // An ignored file is not in the context: an explicit COPY of it fails the build.
+            files.retain(|f| !ignore.excludes(f));
+            if !files.is_empty() {
+                out.push(Brought { idx, src: src.clone(), files, explicit, rel });
             }
         }
     }
