@@ -3,10 +3,12 @@
 //! `check` runs the whole pipeline: discover, classify, read and parse (in parallel), build the
 //! project model, run the rules (in parallel), apply suppressions, and hand back a [`Report`].
 
+pub mod baseline;
 pub mod check;
 pub mod config;
 pub mod diagnostic;
 pub mod discover;
+pub mod fingerprint;
 pub mod model;
 pub mod parse;
 pub mod project;

@@ -176,3 +176,23 @@ print("validator:", cls.__name__, file=sys.stderr)
     assert!(out.status.success(), "the validator failed: {}", String::from_utf8_lossy(&out.stderr));
     String::from_utf8_lossy(&out.stdout).lines().map(str::to_string).collect()
 }
+
+/// A temporary copy of the folder `from` (hidden files included).
+pub fn copy_tree(from: &Path) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temp dir");
+    copy_into(from, dir.path());
+    dir
+}
+
+/// Copies the folder `from` into `to` recursively.
+pub fn copy_into(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("create folder");
+    for entry in std::fs::read_dir(from).expect("read folder").map(|e| e.expect("entry")) {
+        let (src, dst) = (entry.path(), to.join(entry.file_name()));
+        if entry.file_type().expect("file type").is_dir() {
+            copy_into(&src, &dst);
+        } else {
+            std::fs::copy(&src, &dst).expect("copy file");
+        }
+    }
+}
