@@ -268,6 +268,8 @@ fn run_check(args: CheckArgs) -> ExitCode {
         Format::Json => report::json::render(&report),
         Format::Sarif => report::sarif::render(&report),
         Format::Github => report::github::render(&report),
+        Format::Gitlab => report::gitlab::render(&report),
+        Format::Junit => report::junit::render(&report),
     });
     let textual = matches!(args.output_format, Format::Human | Format::Concise);
     if args.statistics && textual {

@@ -2,8 +2,10 @@
 
 pub mod concise;
 pub mod github;
+pub mod gitlab;
 pub mod human;
 pub mod json;
+pub mod junit;
 pub mod sarif;
 
 use crate::check::Report;
@@ -17,6 +19,8 @@ pub enum Format {
     Json,
     Sarif,
     Github,
+    Gitlab,
+    Junit,
 }
 
 /// Start and end positions of a diagnostic's primary span (1-based; end exclusive like ruff).
