@@ -115,7 +115,10 @@ pub fn python_venv(name: &str, packages: &[&str], check: &str) -> PathBuf {
     if ready(&venv_python(&venv)) {
         return venv_python(&venv);
     }
-    let staging = target.join(format!("{name}.tmp-{}", std::process::id()));
+    // Private to this process and call (two threads of one test binary may ask at once).
+    static CALLS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let call = CALLS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let staging = target.join(format!("{name}.tmp-{}-{call}", std::process::id()));
     let _ = std::fs::remove_dir_all(&staging);
     let python = std::env::var("PYTHON").unwrap_or_else(|_| "python3".into());
     let status = Command::new(&python).args(["-m", "venv"]).arg(&staging).status();
