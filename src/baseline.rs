@@ -39,7 +39,8 @@ pub struct Baseline {
 pub struct Applied {
     /// Findings hidden because the baseline records them.
     pub hidden: usize,
-    /// Entries that matched no finding (fixed, or changed beyond recognition).
+    /// Entries that matched no finding (fixed, or changed beyond recognition); in a run on named
+    /// files, only entries of those files.
     pub stale: Vec<Entry>,
 }
 
@@ -105,9 +106,12 @@ impl Baseline {
         let before = report.diagnostics.len();
         let mut flags = keep.into_iter();
         report.diagnostics.retain(|_| flags.next().unwrap_or(true));
+        // A run on named files (pre-commit) judges only their entries.
+        let in_scope = |e: &Entry| report.scope.as_ref().is_none_or(|s| s.contains(&e.file));
         let stale = self
             .entries
             .iter()
+            .filter(|e| in_scope(e))
             .filter(|e| {
                 let n = remaining.get_mut(e.fingerprint.as_str());
                 n.filter(|n| **n > 0).map(|n| *n -= 1).is_some()

@@ -75,6 +75,9 @@ pub struct Report {
     pub enabled: Vec<&'static Rule>,
     /// `fail-on` from the first config, if set.
     pub config_fail_on: Option<Severity>,
+    /// When files were named and their projects read around them: the display paths of the files
+    /// findings are reported for (others may appear only through a related location).
+    pub scope: Option<BTreeSet<String>>,
 }
 
 impl Report {
@@ -300,9 +303,7 @@ pub fn check(opts: &Options) -> Result<Report, CheckError> {
         ))
     });
     diagnostics.dedup();
-    if let Some(focus) = &focus {
-        in_focus(&project, &mut diagnostics, focus);
-    }
+    let scope = focus.map(|focus| in_focus(&project, &mut diagnostics, &focus));
 
     let seen = project
         .files
@@ -332,19 +333,21 @@ pub fn check(opts: &Options) -> Result<Report, CheckError> {
         })
         .collect();
     let config_fail_on = project.configs.first().and_then(|c| c.fail_on);
-    Ok(Report { project, diagnostics, seen, enabled, config_fail_on })
+    Ok(Report { project, diagnostics, seen, enabled, config_fail_on, scope })
 }
 
 /// Keeps the findings in the named files (`focus`, absolute paths) and those with a related
 /// location in them (a duplicate key elsewhere that a changed file's assignment overrides): the
-/// project context read around named files reports nothing of its own.
-fn in_focus(project: &Project, diagnostics: &mut Vec<Diagnostic>, focus: &HashSet<PathBuf>) {
+/// project context read around named files reports nothing of its own. Returns the named files'
+/// display paths.
+fn in_focus(project: &Project, diagnostics: &mut Vec<Diagnostic>, focus: &HashSet<PathBuf>) -> BTreeSet<String> {
     let named: Vec<bool> = project
         .files
         .iter()
         .map(|f| focus.contains(&std::path::absolute(&f.found.path).unwrap_or_else(|_| f.found.path.clone())))
         .collect();
     diagnostics.retain(|d| named[d.span.file] || d.related.iter().any(|r| named[r.span.file]));
+    project.files.iter().zip(&named).filter(|(_, &n)| n).map(|(f, _)| f.source.display_path()).collect()
 }
 
 /// Whether a rule reads the deployment model (the merged compose view and its links).

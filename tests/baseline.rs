@@ -120,3 +120,17 @@ fn the_baseline_never_holds_a_secret() {
         assert!(!text.contains(piece) || piece.starts_with("8ISs"), "`{piece}` of the secret is in the baseline");
     }
 }
+
+/// A pre-commit run names a few files: the baseline hides their recorded findings, and entries of
+/// files not named are not stale.
+#[test]
+fn named_files_judge_only_their_own_entries() {
+    let dir = project_with_baseline();
+    let named = ["check", "--isolated", "--baseline", "baseline.json", "--output-format", "concise", DJANGO_ENV];
+    let r = run(dir.path(), &named);
+    assert_eq!((r.code, r.stderr.as_str()), (0, ""), "{}", r.stdout);
+    edit(dir.path(), DJANGO_ENV, |t| t.replace("DJANGO_SECURE_SSL_REDIRECT=False", "DJANGO_SECURE_SSL_REDIRECT=True"));
+    let r = run(dir.path(), &named);
+    assert_eq!(r.code, 0, "{}", r.stdout);
+    assert!(r.stderr.contains("note: 1 baseline entries match no finding"), "{}", r.stderr);
+}
