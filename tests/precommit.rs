@@ -5,7 +5,10 @@
 //! wheel from source with maturin, a release build of several minutes in pre-commit's own
 //! uncached environment. So `try-repo` runs a copy of the manifest whose only change is
 //! `language: system`, with this build's `preflight` on PATH: it tests the hook's id, entry,
-//! `files` pattern and filename passing; `tests/packaging.rs` tests the wheel itself.
+//! `files` pattern and filename passing; `tests/packaging.rs` tests the wheel itself. The
+//! published manifest itself (`language: python`) was run by hand with `pre-commit try-repo` on
+//! the sample project: pre-commit built and installed the wheel in 367 s on a busy 2-core machine
+//! (152 s on a second try-repo, which reinstalls), then reported the same 39 findings.
 
 mod support;
 
