@@ -76,6 +76,9 @@ pub struct Report {
     pub enabled: Vec<&'static Rule>,
     /// `fail-on` from the first config, if set.
     pub config_fail_on: Option<Severity>,
+    /// When files were named and their projects read around them: the display paths of the files
+    /// findings are reported for (others may appear only through a related location).
+    pub scope: Option<BTreeSet<String>>,
 }
 
 impl Report {
@@ -130,12 +133,26 @@ pub fn check_with(opts: &Options, overlays: &Overlays) -> Result<Report, CheckEr
     // Discover. Files named on the command line (a pre-commit run names many, in few folders)
     // share what is found per folder: the config, the project root, the directory listings.
     let mut timings = Timings::start();
+    //
+    // A named file is linted in its project's context: its project root (see `project_root_of`)
+    // is walked too, after the named paths, so that the settings modules, compose files and env
+    // files around it are read as in a whole-project run. Only findings in the named paths, or
+    // with a related location in them, are reported (`in_focus`). Walking the root is simpler and
+    // more faithful than chasing links outward from each file, and costs one walk per project.
     let mut found: Vec<(Discovered, usize)> = Vec::new();
     let mut seen_paths = HashSet::new();
     let dir_cache = discover::DirCache::default();
     let mut config_by_dir: HashMap<PathBuf, usize> = HashMap::new();
     let mut root_by_dir: HashMap<PathBuf, Option<PathBuf>> = HashMap::new();
-    for p in &paths {
+    let named = paths.len();
+    let named_dirs: Vec<PathBuf> =
+        paths.iter().filter(|p| p.is_dir()).filter_map(|p| std::path::absolute(p).ok()).collect();
+    let mut queue = paths.clone();
+    let mut focus: Option<HashSet<PathBuf>> = None;
+    let mut next = 0;
+    while next < queue.len() {
+        let p = &queue[next].clone();
+        next += 1;
         let is_dir = std::fs::metadata(p).is_ok_and(|m| m.is_dir());
         let dir_key = if is_dir { p.clone() } else { p.parent().map(Path::to_path_buf).unwrap_or_default() };
         let cfg_id = match config_by_dir.get(&dir_key) {
@@ -167,8 +184,17 @@ pub fn check_with(opts: &Options, overlays: &Overlays) -> Result<Report, CheckEr
             } else {
                 discover::kind_of(&rel, &cfg)
             };
+            // The file joins its project's walk as one of its files (same linted root).
+            let mut path = p.clone();
+            let context = root.as_ref().filter(|r| !named_dirs.iter().any(|d| r.starts_with(d)));
+            if let (Some(root), Some(_)) = (context, kind) {
+                if !queue[named..].contains(root) {
+                    queue.push(root.clone());
+                }
+                path = root.join(&rel);
+            }
             match kind {
-                Some(kind) => vec![(p.clone(), rel, kind, true)],
+                Some(kind) => vec![(path, rel, kind, true)],
                 None => Vec::new(),
             }
         };
@@ -190,6 +216,9 @@ pub fn check_with(opts: &Options, overlays: &Overlays) -> Result<Report, CheckEr
             let class = classifier.classify(&path, &rel, kind);
             let display = display_relative(&path);
             found.push((Discovered { path, display, rel, kind, class, explicit }, cfg_id));
+        }
+        if next == named && queue.len() > named {
+            focus = Some(seen_paths.clone());
         }
     }
     found.sort_by(|a, b| a.0.display.cmp(&b.0.display));
@@ -311,6 +340,7 @@ pub fn check_with(opts: &Options, overlays: &Overlays) -> Result<Report, CheckEr
         ))
     });
     diagnostics.dedup();
+    let scope = focus.map(|focus| in_focus(&project, &mut diagnostics, &focus));
 
     timings.lap("filter, suppress, sort");
     timings.report();
@@ -341,7 +371,21 @@ pub fn check_with(opts: &Options, overlays: &Overlays) -> Result<Report, CheckEr
         })
         .collect();
     let config_fail_on = project.configs.first().and_then(|c| c.fail_on);
-    Ok(Report { project, diagnostics, seen, enabled, config_fail_on })
+    Ok(Report { project, diagnostics, seen, enabled, config_fail_on, scope })
+}
+
+/// Keeps the findings in the named files (`focus`, absolute paths) and those with a related
+/// location in them (a duplicate key elsewhere that a changed file's assignment overrides): the
+/// project context read around named files reports nothing of its own. Returns the named files'
+/// display paths.
+fn in_focus(project: &Project, diagnostics: &mut Vec<Diagnostic>, focus: &HashSet<PathBuf>) -> BTreeSet<String> {
+    let named: Vec<bool> = project
+        .files
+        .iter()
+        .map(|f| focus.contains(&std::path::absolute(&f.found.path).unwrap_or_else(|_| f.found.path.clone())))
+        .collect();
+    diagnostics.retain(|d| named[d.span.file] || d.related.iter().any(|r| named[r.span.file]));
+    project.files.iter().zip(&named).filter(|(_, &n)| n).map(|(f, _)| f.source.display_path()).collect()
 }
 
 /// Whether a rule reads the deployment model (the merged compose view and its links).

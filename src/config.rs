@@ -34,7 +34,12 @@ impl ConfigError {
     }
 
     pub fn report(&self) -> miette::Report {
-        let mut diag = miette::MietteDiagnostic::new(self.message.clone()).with_code("preflight::config");
+        self.report_as("preflight::config")
+    }
+
+    /// The report with another miette code (`preflight::baseline` for a baseline file).
+    pub fn report_as(&self, code: &str) -> miette::Report {
+        let mut diag = miette::MietteDiagnostic::new(self.message.clone()).with_code(code);
         if let Some(help) = &self.help {
             diag = diag.with_help(help.clone());
         }

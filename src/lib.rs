@@ -3,11 +3,13 @@
 //! `check` runs the whole pipeline: discover, classify, read and parse (in parallel), build the
 //! project model, run the rules (in parallel), apply suppressions, and hand back a [`Report`].
 
+pub mod baseline;
 pub mod check;
 pub mod config;
 pub mod diagnostic;
 pub mod discover;
 pub mod edit_distance;
+pub mod fingerprint;
 pub mod lsp;
 pub mod model;
 pub mod overlay;

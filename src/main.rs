@@ -1,10 +1,11 @@
 //! The `preflight` command line. Everything else lives in the library.
 
 use std::io::{IsTerminal, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
+use preflight::baseline::Baseline;
 use preflight::config::SelectLayer;
 use preflight::diagnostic::Severity;
 use preflight::registry;
@@ -25,6 +26,8 @@ struct Cli {
 enum Command {
     /// Lint files and folders (default: the current folder).
     Check(CheckArgs),
+    /// Record today's findings in FILE, for `check --baseline FILE` to hide them.
+    Baseline(BaselineArgs),
     /// Print the rule catalogue.
     Rules {
         #[arg(long, value_enum, default_value_t = RulesFormat::Text)]
@@ -80,12 +83,9 @@ enum Color {
     Never,
 }
 
+/// What to lint and with which rules: shared by `check` and `baseline`.
 #[derive(clap::Args)]
-struct CheckArgs {
-    /// Files or folders to lint.
-    paths: Vec<PathBuf>,
-    #[arg(long, value_enum, default_value_t = Format::Human)]
-    output_format: Format,
+struct InputArgs {
     /// Rules to enable, replacing the defaults (codes, names or prefixes: `ENV`, `ENV1`, `DJ01`).
     #[arg(long, value_delimiter = ',')]
     select: Option<Vec<String>>,
@@ -108,6 +108,19 @@ struct CheckArgs {
     /// (SEC002) and passwords in URLs (SEC004), like a secret scanner.
     #[arg(long)]
     secrets_all_files: bool,
+}
+
+#[derive(clap::Args)]
+struct CheckArgs {
+    /// Files or folders to lint.
+    paths: Vec<PathBuf>,
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    output_format: Format,
+    #[command(flatten)]
+    input: InputArgs,
+    /// Hide the findings recorded in this baseline file (written by `preflight baseline`).
+    #[arg(long, value_name = "FILE")]
+    baseline: Option<PathBuf>,
     /// Exit 1 when a finding of at least this severity remains [default: warning].
     #[arg(long, value_enum)]
     fail_on: Option<Severity>,
@@ -125,6 +138,16 @@ struct CheckArgs {
     /// Print diagnostics only (no summary line).
     #[arg(long, short)]
     quiet: bool,
+}
+
+#[derive(clap::Args)]
+struct BaselineArgs {
+    /// The baseline file to write (JSON).
+    file: PathBuf,
+    /// Files or folders to lint.
+    paths: Vec<PathBuf>,
+    #[command(flatten)]
+    input: InputArgs,
 }
 
 fn main() -> ExitCode {
@@ -158,6 +181,7 @@ fn main() -> ExitCode {
         Command::Check(args) => run_check(args),
         Command::Deployment(args) => run_deployment(args),
         Command::Server => ExitCode::from(preflight::lsp::run_stdio()),
+        Command::Baseline(args) => run_baseline(args),
         Command::Rules { format } => {
             print_out(&match format {
                 RulesFormat::Text => rules_text(),
@@ -187,7 +211,7 @@ fn print_out(s: &str) {
 }
 
 /// Runs the check pipeline; a usage or config error is printed and becomes exit code 2.
-fn run_pipeline(opts: &preflight::Options) -> Result<preflight::Report, ExitCode> {
+fn check_or_exit(opts: &preflight::Options) -> Result<preflight::Report, ExitCode> {
     preflight::check(opts).map_err(|e| {
         match e {
             preflight::CheckError::Usage(m) => eprintln!("error: {m}"),
@@ -207,7 +231,7 @@ fn run_deployment(args: DeploymentArgs) -> ExitCode {
         // Every rule on, so that every part of the model is built, whatever the config selects.
         selection: SelectLayer { select: Some(vec!["ALL".into()]), ..Default::default() },
     };
-    let report = match run_pipeline(&opts) {
+    let report = match check_or_exit(&opts) {
         Ok(r) => r,
         Err(code) => return code,
     };
@@ -219,29 +243,67 @@ fn run_deployment(args: DeploymentArgs) -> ExitCode {
     ExitCode::SUCCESS
 }
 
-fn run_check(args: CheckArgs) -> ExitCode {
-    for s in args.select.iter().flatten().chain(&args.extend_select).chain(&args.ignore) {
+/// Runs the pipeline; on failure, the exit code after the error is printed.
+fn run_pipeline(paths: &[PathBuf], input: &InputArgs) -> Result<preflight::Report, ExitCode> {
+    for s in input.select.iter().flatten().chain(&input.extend_select).chain(&input.ignore) {
         if !registry::is_valid_selector(s) {
             eprintln!("error: unknown rule code or name `{s}` (`preflight rules` lists them)");
-            return ExitCode::from(2);
+            return Err(ExitCode::from(2));
         }
     }
     let opts = preflight::Options {
-        paths: args.paths.clone(),
-        config: args.config.clone(),
-        isolated: args.isolated,
-        settings: args.settings.clone(),
-        secrets_all_files: args.secrets_all_files,
+        paths: paths.to_vec(),
+        config: input.config.clone(),
+        isolated: input.isolated,
+        settings: input.settings.clone(),
+        secrets_all_files: input.secrets_all_files,
         selection: SelectLayer {
-            select: args.select.clone(),
-            extend_select: args.extend_select.clone(),
-            ignore: args.ignore.clone(),
+            select: input.select.clone(),
+            extend_select: input.extend_select.clone(),
+            ignore: input.ignore.clone(),
         },
     };
-    let report = match run_pipeline(&opts) {
+    check_or_exit(&opts)
+}
+
+fn run_baseline(args: BaselineArgs) -> ExitCode {
+    let report = match run_pipeline(&args.paths, &args.input) {
         Ok(r) => r,
         Err(code) => return code,
     };
+    let baseline = Baseline::from_report(&report);
+    if let Err(e) = std::fs::write(&args.file, baseline.to_json()) {
+        eprintln!("error: cannot write baseline file {}: {e}", args.file.display());
+        return ExitCode::from(2);
+    }
+    eprintln!("Wrote {} findings to {}.", baseline.entries.len(), args.file.display());
+    ExitCode::SUCCESS
+}
+
+fn run_check(args: CheckArgs) -> ExitCode {
+    // A missing or corrupt baseline fails before any linting.
+    let baseline = match args.baseline.as_deref().map(Baseline::load).transpose() {
+        Ok(b) => b,
+        Err(e) => {
+            eprintln!("{:?}", e.report_as("preflight::baseline"));
+            return ExitCode::from(2);
+        }
+    };
+    let mut report = match run_pipeline(&args.paths, &args.input) {
+        Ok(r) => r,
+        Err(code) => return code,
+    };
+    // Stale entries are a note, never a failure (like ruff and flake8 baselines): fixing a
+    // finding must not break the build.
+    if let Some(applied) = baseline.map(|b| b.apply(&mut report)) {
+        if !applied.stale.is_empty() && !args.quiet {
+            eprintln!(
+                "note: {} baseline entries match no finding any more (fixed?); refresh with `preflight baseline {}`",
+                applied.stale.len(),
+                args.baseline.as_deref().unwrap_or(Path::new("FILE")).display()
+            );
+        }
+    }
     let stdout_tty = std::io::stdout().is_terminal();
     let color = match args.color {
         Color::Always => true,
@@ -260,6 +322,8 @@ fn run_check(args: CheckArgs) -> ExitCode {
         Format::Json => report::json::render(&report),
         Format::Sarif => report::sarif::render(&report),
         Format::Github => report::github::render(&report),
+        Format::Gitlab => report::gitlab::render(&report),
+        Format::Junit => report::junit::render(&report),
     });
     let textual = matches!(args.output_format, Format::Human | Format::Concise);
     if args.statistics && textual {

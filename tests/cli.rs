@@ -874,3 +874,23 @@ fn colour_only_when_asked_or_on_a_terminal() {
     // The same text once the escapes are gone (links aside, which colour mode adds).
     assert!(piped.contains("`preflight explain ENV002` tells more"), "{piped}");
 }
+
+/// A named file is linted in its project's context (the root holding `manage.py`): the settings
+/// it belongs to are evaluated under the production env files, and only findings in it, or about
+/// it from another file (a related location in it), are reported.
+#[test]
+fn a_named_file_is_linted_in_its_project_context() {
+    let t = support::copy_tree(&support::repo().join("fixtures/projects/gaara-erp"));
+    let r = concise(t.path().join("gaara_erp").as_path(), &["--isolated", "settings/production.py"]);
+    assert_code(&r, 1);
+    let heads = heads(&r.stdout);
+    assert!(heads.contains(&"settings/production.py:56:23: DJ010".to_string()), "{}", r.stdout);
+    // SECURE_SSL_REDIRECT=False comes from the env file; production.py reads it.
+    assert!(heads.iter().any(|h| h.ends_with("/.envs/.production/.django:13:28: DJ009")), "{}", r.stdout);
+    assert!(heads.iter().all(|h| h.starts_with("settings/") || h.contains("DJ0")), "{}", r.stdout);
+    assert!(!r.stdout.contains("docker-compose.production.yml"), "{}", r.stdout);
+    // Evaluated once, as the module production loads (not on its own as `settings.production`).
+    let mut unique = heads.clone();
+    unique.dedup();
+    assert_eq!(unique, heads, "{}", r.stdout);
+}

@@ -1,5 +1,5 @@
 //! Output-format contracts: the JSON shape of DESIGN.md, the concise line, GitHub workflow
-//! commands and their escaping, SARIF 2.1.0 (validated against the official schema), snapshots
+//! commands and their escaping, GitLab Code Quality, JUnit XML (parsed), SARIF 2.1.0 (validated against the official schema), snapshots
 //! of every format, and secrets masked everywhere.
 //!
 //! `tests/sarif-schema-2.1.0.json` is the OASIS SARIF 2.1.0 schema (errata01, JSON Schema
@@ -20,6 +20,9 @@ use support::{preflight, repo, run, run_cmd, tree, write, Run};
 /// production files with duplicate keys (related labels), a syntax error and an unused
 /// suppression. Its `preflight.toml` selects ENV001, ENV002 and PF003.
 const PROJECT: &str = "fixtures/cli/project";
+
+/// Every `--output-format`.
+const FORMATS: [&str; 7] = ["human", "concise", "json", "sarif", "github", "gitlab", "junit"];
 
 fn check_project(format: &str) -> Run {
     let r = run(&repo(), &["check", PROJECT, "--output-format", format]);
@@ -207,6 +210,118 @@ fn github_escapes_properties_and_data_and_uses_notice_for_info() {
 }
 
 // ---------------------------------------------------------------------------------------------
+// GitLab Code Quality
+// ---------------------------------------------------------------------------------------------
+
+/// The fields GitLab reads (docs.gitlab.com, "Code Quality report format"): `description`,
+/// `check_name`, `fingerprint`, `severity` (one of five) and `location.path` +
+/// `location.lines.begin`, all required, in an array.
+#[test]
+fn gitlab_issues_have_the_documented_shape() {
+    let v = json(&check_project("gitlab").stdout);
+    let issues = v.as_array().expect("an array of issues");
+    assert_eq!(issues.len(), 5);
+    let mut prints = BTreeSet::new();
+    for issue in issues {
+        assert_eq!(keys(issue), set(&["description", "check_name", "fingerprint", "severity", "location"]));
+        assert!(issue["description"].as_str().is_some_and(|d| !d.is_empty()), "{issue}");
+        assert!(issue["check_name"].as_str().is_some_and(|c| preflight::registry::find(c).is_some()), "{issue}");
+        let print = issue["fingerprint"].as_str().expect("fingerprint");
+        assert!(print.len() == 64 && print.bytes().all(|b| b.is_ascii_hexdigit()), "{print}");
+        assert!(prints.insert(print), "fingerprints are unique: {print}");
+        let severity = issue["severity"].as_str().expect("severity");
+        assert!(["info", "minor", "major", "critical", "blocker"].contains(&severity), "{severity}");
+        let location = &issue["location"];
+        assert_eq!(keys(location), set(&["path", "lines"]));
+        let path = location["path"].as_str().expect("path");
+        assert!(repo().join(PROJECT).join(path).is_file() || repo().join(path).is_file(), "{path}");
+        let begin = location["lines"]["begin"].as_u64().expect("lines.begin");
+        assert!(begin >= 1 && location["lines"]["end"].as_u64().is_some_and(|e| e >= begin), "{location}");
+    }
+    let errors = issues.iter().filter(|i| i["check_name"] == "ENV001").map(|i| &i["severity"]);
+    assert!(errors.clone().count() > 0 && errors.into_iter().all(|s| s == "critical"));
+    let empty = run(&repo(), &["check", "fixtures/projects/clean-api", "--isolated", "--select", "ENV002"]);
+    assert_eq!(empty.code, 0);
+    let none = run(
+        &repo(),
+        &["check", "fixtures/projects/clean-api", "--isolated", "--select", "ENV002", "--output-format", "gitlab"],
+    );
+    assert_eq!(json(&none.stdout), serde_json::json!([]));
+}
+
+#[test]
+fn gitlab_fingerprints_survive_lines_inserted_above() {
+    let body = "A=1\nA=2\n";
+    let t = tree(&[(".env.production", body)]);
+    let prints = |dir: &Path| {
+        let r = run(dir, &["check", "--isolated", "--select", "ENV002", "--output-format", "gitlab"]);
+        let v = json(&r.stdout);
+        v.as_array()
+            .expect("array")
+            .iter()
+            .map(|i| (i["location"]["lines"]["begin"].clone(), i["fingerprint"].clone()))
+            .collect::<Vec<_>>()
+    };
+    let before = prints(t.path());
+    write(t.path(), &[(".env.production", &format!("# a comment\n\n{body}"))]);
+    let after = prints(t.path());
+    assert_eq!((before[0].0.as_u64(), after[0].0.as_u64()), (Some(2), Some(4)));
+    assert_eq!(before[0].1, after[0].1);
+}
+
+// ---------------------------------------------------------------------------------------------
+// JUnit XML
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn junit_is_well_formed_xml_with_a_suite_per_file() {
+    let r = check_project("junit");
+    let doc = roxmltree::Document::parse(&r.stdout).unwrap_or_else(|e| panic!("not XML ({e}):\n{}", r.stdout));
+    let root = doc.root_element();
+    assert_eq!(
+        (root.tag_name().name(), root.attribute("tests"), root.attribute("failures")),
+        ("testsuites", Some("5"), Some("5"))
+    );
+    let suites: Vec<_> = root.children().filter(|n| n.is_element()).collect();
+    assert!(suites.iter().all(|s| s.tag_name().name() == "testsuite"));
+    let names: Vec<&str> = suites.iter().map(|s| s.attribute("name").expect("name")).collect();
+    assert!(names.windows(2).all(|w| w[0] < w[1]), "one suite per file, sorted: {names:?}");
+    let mut cases = 0;
+    for suite in &suites {
+        let tests: Vec<_> = suite.children().filter(|n| n.is_element()).collect();
+        assert_eq!(suite.attribute("tests"), Some(tests.len().to_string().as_str()));
+        for case in tests {
+            assert_eq!(case.tag_name().name(), "testcase");
+            assert_eq!(case.attribute("classname"), suite.attribute("name"));
+            assert!(case.attribute("line").and_then(|l| l.parse::<u32>().ok()).is_some_and(|l| l >= 1));
+            let failure = case.children().find(|n| n.has_tag_name("failure")).expect("a failure");
+            let code = failure.attribute("type").expect("type");
+            assert!(preflight::registry::find(code).is_some(), "{code}");
+            assert!(failure.attribute("message").is_some_and(|m| !m.is_empty()));
+            assert!(failure.text().is_some_and(|t| t.contains(code)));
+            cases += 1;
+        }
+    }
+    assert_eq!(cases, 5);
+    // Markup in messages and help is escaped, not interpreted: `"two words"` round-trips.
+    assert!(r.stdout.contains("&quot;two words&quot;"), "{}", r.stdout);
+    assert!(doc.descendants().any(|n| n.text().is_some_and(|t| t.contains("\"two words\""))));
+}
+
+#[test]
+fn junit_with_no_findings_is_one_passing_case() {
+    let r = run(
+        &repo(),
+        &["check", "fixtures/projects/clean-api", "--isolated", "--select", "ENV002", "--output-format", "junit"],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let doc = roxmltree::Document::parse(&r.stdout).expect("XML");
+    let cases: Vec<_> = doc.descendants().filter(|n| n.has_tag_name("testcase")).collect();
+    assert_eq!(cases.len(), 1);
+    assert!(!doc.descendants().any(|n| n.has_tag_name("failure")));
+}
+
+// ---------------------------------------------------------------------------------------------
 // Snapshots of every format on one fixture
 // ---------------------------------------------------------------------------------------------
 
@@ -226,7 +341,7 @@ fn snapshot(name: &str, text: &str) {
 
 #[test]
 fn snapshots_of_every_format() {
-    for format in ["human", "concise", "json", "sarif", "github"] {
+    for format in FORMATS {
         let r = check_project(format);
         snapshot(&format!("project_{format}"), &r.stdout);
     }
@@ -245,7 +360,7 @@ fn secrets_are_masked_in_every_format() {
     let broken = format!("API_TOKEN=\"{secret}\nexport DB_PASSWORD {secret}\nA=1\n");
     let t = tree(&[(".env.production", &text), ("worker/.env.production", &broken)]);
     let mut outputs = Vec::new();
-    for format in ["human", "concise", "json", "sarif", "github"] {
+    for format in FORMATS {
         for extra in [&[][..], &["--color", "always", "--statistics", "--show-files"]] {
             let mut cmd = preflight(t.path());
             cmd.args(["check", "--isolated", "--output-format", format]).args(extra);

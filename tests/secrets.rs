@@ -14,7 +14,7 @@ use preflight::secrets::examples;
 use preflight::secrets::patterns::patterns;
 use support::{repo, run, tree, write};
 
-const FORMATS: [&str; 5] = ["human", "concise", "json", "sarif", "github"];
+const FORMATS: [&str; 7] = ["human", "concise", "json", "sarif", "github", "gitlab", "junit"];
 
 fn check(dir: &Path, select: &[&str], all_files: bool) -> preflight::Report {
     preflight::check(&preflight::Options {

@@ -3,8 +3,10 @@
 pub mod concise;
 pub mod deployment;
 pub mod github;
+pub mod gitlab;
 pub mod human;
 pub mod json;
+pub mod junit;
 pub mod sarif;
 
 use crate::check::Report;
@@ -18,6 +20,8 @@ pub enum Format {
     Json,
     Sarif,
     Github,
+    Gitlab,
+    Junit,
 }
 
 /// Start and end positions of a diagnostic's primary span (1-based; end exclusive like ruff).

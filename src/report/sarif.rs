@@ -2,14 +2,13 @@
 //! and related locations, URIs relative to `%SRCROOT%`, and fingerprints that survive unrelated
 //! edits above a finding.
 
-use std::cell::RefCell;
 use std::collections::HashMap;
-use std::rc::Rc;
 
 use serde_json::{json, Value};
 
 use crate::check::Report;
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::Severity;
+use crate::fingerprint::{fingerprints, MaskedTexts};
 use crate::registry;
 
 pub const SCHEMA_URI: &str =
@@ -36,40 +35,10 @@ fn uri_path(path: &str) -> String {
     out
 }
 
-/// 64-bit FNV-1a: stable across platforms and Rust versions (unlike `DefaultHasher`).
-fn fnv1a(data: &[u8]) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for &b in data {
-        h ^= u64::from(b);
-        h = h.wrapping_mul(0x0100_0000_01b3);
-    }
-    h
-}
-
-/// Each file's text with secrets masked, computed once per file.
-struct Masked<'r> {
-    report: &'r Report,
-    texts: RefCell<HashMap<usize, Rc<str>>>,
-}
-
-impl<'r> Masked<'r> {
-    fn new(report: &'r Report) -> Self {
-        Masked { report, texts: RefCell::new(HashMap::new()) }
-    }
-
-    fn text(&self, file: usize) -> Rc<str> {
-        self.texts
-            .borrow_mut()
-            .entry(file)
-            .or_insert_with(|| self.report.project.files[file].source.redacted_text().into())
-            .clone()
-    }
-}
-
 /// A location with its region, the region's (masked) text as `snippet`, and the whole lines
 /// around it as `contextRegion`, so a viewer without the checkout still shows the code.
-fn physical(masked: &Masked<'_>, span: &crate::source::Span) -> Value {
-    let src = masked.report.source(span);
+fn physical(masked: &MaskedTexts<'_>, span: &crate::source::Span) -> Value {
+    let src = masked.report().source(span);
     let (start, end) = (src.position(span.start), src.position(span.end));
     let text = masked.text(span.file);
     let mut region = json!({
@@ -96,27 +65,6 @@ fn physical(masked: &Masked<'_>, span: &crate::source::Span) -> Value {
     location
 }
 
-/// Fingerprint from the rule, the file, the (masked, whitespace-normalised) text of the finding's
-/// line and its occurrence count among identical lines: line numbers play no part.
-fn fingerprints(report: &Report, masked: &Masked<'_>) -> Vec<String> {
-    let mut seen: HashMap<(String, String, &str), usize> = HashMap::new();
-    report
-        .diagnostics
-        .iter()
-        .map(|d: &Diagnostic| {
-            let src = report.source(&d.span);
-            let row = src.position(d.span.start).row;
-            let redacted = masked.text(d.span.file);
-            let line: String = redacted[src.line_range(row)].split_whitespace().collect::<Vec<_>>().join(" ");
-            let path = src.display_path();
-            let n = seen.entry((path.clone(), line.clone(), d.code)).or_insert(0);
-            *n += 1;
-            let key = format!("{}\0{}\0{}\0{}", d.code, path, line, n);
-            format!("{:016x}", fnv1a(key.as_bytes()))
-        })
-        .collect()
-}
-
 pub fn render(report: &Report) -> String {
     let rules: Vec<Value> = report
         .enabled
@@ -134,8 +82,8 @@ pub fn render(report: &Report) -> String {
         })
         .collect();
     let index: HashMap<&str, usize> = report.enabled.iter().enumerate().map(|(i, r)| (r.code, i)).collect();
-    let masked = Masked::new(report);
-    let prints = fingerprints(report, &masked);
+    let masked = MaskedTexts::new(report);
+    let prints = fingerprints(&masked);
     let results: Vec<Value> = report
         .diagnostics
         .iter()
@@ -152,7 +100,7 @@ pub fn render(report: &Report) -> String {
                 "level": level(d.severity),
                 "message": {"text": d.message},
                 "locations": [{"physicalLocation": physical(&masked, &d.span)}],
-                "partialFingerprints": {"preflightFindingHash/v1": print},
+                "partialFingerprints": {"preflightFindingHash/v2": print},
             });
             if let Some(i) = index.get(d.code) {
                 result["ruleIndex"] = json!(i);

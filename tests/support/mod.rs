@@ -115,7 +115,10 @@ pub fn python_venv(name: &str, packages: &[&str], check: &str) -> PathBuf {
     if ready(&venv_python(&venv)) {
         return venv_python(&venv);
     }
-    let staging = target.join(format!("{name}.tmp-{}", std::process::id()));
+    // Private to this process and call (two threads of one test binary may ask at once).
+    static CALLS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let call = CALLS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let staging = target.join(format!("{name}.tmp-{}-{call}", std::process::id()));
     let _ = std::fs::remove_dir_all(&staging);
     let python = std::env::var("PYTHON").unwrap_or_else(|_| "python3".into());
     let status = Command::new(&python).args(["-m", "venv"]).arg(&staging).status();
@@ -175,4 +178,24 @@ print("validator:", cls.__name__, file=sys.stderr)
     let out = Command::new(&python).arg("-c").arg(script).arg(schema).arg(&doc).output().expect("python runs");
     assert!(out.status.success(), "the validator failed: {}", String::from_utf8_lossy(&out.stderr));
     String::from_utf8_lossy(&out.stdout).lines().map(str::to_string).collect()
+}
+
+/// A temporary copy of the folder `from` (hidden files included).
+pub fn copy_tree(from: &Path) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temp dir");
+    copy_into(from, dir.path());
+    dir
+}
+
+/// Copies the folder `from` into `to` recursively.
+pub fn copy_into(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("create folder");
+    for entry in std::fs::read_dir(from).expect("read folder").map(|e| e.expect("entry")) {
+        let (src, dst) = (entry.path(), to.join(entry.file_name()));
+        if entry.file_type().expect("file type").is_dir() {
+            copy_into(&src, &dst);
+        } else {
+            std::fs::copy(&src, &dst).expect("copy file");
+        }
+    }
 }
