@@ -552,8 +552,9 @@ fn load_compose_references(
     }
 }
 
-/// Reads a file as text, or says why it cannot be linted (PF001).
-fn read_text(path: &Path) -> (String, Option<String>) {
+/// Reads a file as text, or says why it cannot be linted (PF001). Never more than
+/// [`MAX_FILE_BYTES`] are read, even from a file that grows after its size was checked.
+pub(crate) fn read_text(path: &Path) -> (String, Option<String>) {
     let fail = |m: String| (String::new(), Some(m));
     let meta = match std::fs::metadata(path) {
         Ok(m) => m,
@@ -608,4 +609,39 @@ fn project_root_of(file: &Path) -> Option<PathBuf> {
     let abs = std::path::absolute(file).unwrap_or_else(|_| file.to_path_buf());
     let markers = [".git", "preflight.toml", ".preflight.toml", "pyproject.toml", "manage.py"];
     abs.ancestors().skip(1).find(|dir| markers.iter().any(|m| dir.join(m).exists())).map(Path::to_path_buf)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::discover::{Classification, Environment};
+
+    /// A file that discovery listed but that is gone when it is read (deleted during the walk):
+    /// PF001 says so, and the file stays in the project, unparsed.
+    #[test]
+    fn a_listed_file_deleted_before_it_is_read_is_pf001() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(".env.production");
+        std::fs::write(&path, "A=1\n").unwrap();
+        let class = Classification {
+            env: Environment::Production,
+            ambiguous: false,
+            reason: String::new(),
+            in_template_tree: false,
+        };
+        let found = Discovered {
+            path: path.clone(),
+            display: ".env.production".into(),
+            rel: ".env.production".into(),
+            kind: Kind::EnvFile,
+            class,
+            explicit: false,
+        };
+        std::fs::remove_file(&path).unwrap();
+        let enabled: Vec<&'static Rule> = registry::all().collect();
+        let (file, error) = load_file(0, found, 0, &enabled);
+        assert_eq!(error.as_deref(), Some("cannot read this file: not found"));
+        assert!(matches!(file.parsed, Parsed::Unparsed));
+        assert!(file.source.text.is_empty());
+    }
 }

@@ -369,12 +369,15 @@ pub fn walk_files(root: &Path, config: &Config, all: bool) -> Vec<(PathBuf, Path
         let root = &root_owned;
         Box::new(move |entry| {
             let Ok(entry) = entry else { return ignore::WalkState::Continue };
-            if !entry.file_type().is_some_and(|t| t.is_file() || t.is_symlink()) {
+            let Some(file_type) = entry.file_type().filter(|t| !t.is_dir()) else {
                 return ignore::WalkState::Continue;
-            }
+            };
+            // A FIFO, socket or device is listed when its name is a config file's (it is never
+            // opened: PF001 says so); the `--secrets-all-files` sweep takes regular files only.
+            let special = !(file_type.is_file() || file_type.is_symlink());
             let rel = entry.path().strip_prefix(root).unwrap_or(entry.path()).to_path_buf();
             let kind = if all { kind_for_sweep(&rel, config) } else { kind_of(&rel, config) };
-            if let Some(kind) = kind {
+            if let Some(kind) = kind.filter(|k| !(special && *k == Kind::Text)) {
                 found.lock().unwrap_or_else(|e| e.into_inner()).push((entry.path().to_path_buf(), rel, kind));
             }
             ignore::WalkState::Continue
