@@ -749,6 +749,53 @@ fn json_is_identical_with_one_and_four_threads() {
     assert_eq!(keys, sorted);
 }
 
+/// Runs a check of `dir` in JSON and in the human format (no colour), with `RAYON_NUM_THREADS=1`
+/// and with the default thread count, twice each: every run of a format prints the same bytes.
+fn assert_output_is_deterministic(dir: &Path) {
+    for format in ["json", "human"] {
+        let run = |threads: Option<&str>| {
+            let mut cmd = preflight(dir);
+            if let Some(n) = threads {
+                cmd.env("RAYON_NUM_THREADS", n);
+            }
+            let r = run_cmd(cmd.args(["check", "--isolated", "--output-format", format, "--color", "never"]));
+            assert_code(&r, 1);
+            r.stdout
+        };
+        let first = run(Some("1"));
+        assert!(first.len() > 1000, "a run with findings:\n{first}");
+        for threads in [Some("1"), None, None] {
+            assert!(first == run(threads), "{format} output differs between runs (threads: {threads:?})");
+        }
+    }
+}
+
+#[test]
+fn output_is_identical_across_runs_and_thread_counts() {
+    assert_output_is_deterministic(&support::repo().join("fixtures/projects/gaara-erp"));
+    // A larger tree: ten projects, each with settings, env files, a Dockerfile and compose files.
+    let t = tempfile::tempdir().unwrap();
+    let gaara = support::repo().join("fixtures/projects/gaara-erp");
+    for i in 0..10 {
+        copy_tree(&gaara, &t.path().join(format!("p{i:02}")));
+        write(t.path(), &[(&format!("p{i:02}/.envs/.production/.extra"), &format!("K{i}=1\nK{i}=2\nbroken {i}\n"))]);
+    }
+    assert_output_is_deterministic(t.path());
+}
+
+fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let dest = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_tree(&entry.path(), &dest);
+        } else {
+            std::fs::copy(entry.path(), dest).unwrap();
+        }
+    }
+}
+
 // ---------------------------------------------------------------------------------------------
 // rules, explain, --version
 // ---------------------------------------------------------------------------------------------
