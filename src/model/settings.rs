@@ -2,7 +2,7 @@
 //! loads, evaluated under the production environment (production env files), with every file the
 //! evaluation read joined to the project so diagnostics can point into it.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
@@ -118,16 +118,25 @@ pub fn build(
                 .filter(|(_, span)| files.get(span.file).is_some_and(|f| f.kind() == Kind::Compose))
                 .collect();
             let key = env_key(&link.env);
-            match envs.iter_mut().find(|(e, _, _)| env_key(e) == key) {
-                Some((_, names, fs)) => {
-                    names.push(link.name.clone());
-                    for f in feeds {
-                        if !fs.contains(&f) {
-                            fs.push(f);
-                        }
-                    }
+            let dir = app.files.first().and_then(|&id| files.get(id)).map(|f| normalize(&f.found.path));
+            let dir = dir.as_deref().and_then(Path::parent).map(Path::to_path_buf).unwrap_or_default();
+            let at = match envs.iter().position(|e| e.key == key) {
+                Some(at) => at,
+                None => {
+                    let env = link.env.clone();
+                    envs.push(ServiceEnv { env, key, services: Vec::new(), feeds: Vec::new(), dirs: Vec::new() });
+                    envs.len() - 1
                 }
-                None => envs.push((link.env.clone(), vec![link.name.clone()], feeds)),
+            };
+            let e = &mut envs[at];
+            e.services.push(link.name.clone());
+            for f in feeds {
+                if !e.feeds.contains(&f) {
+                    e.feeds.push(f);
+                }
+            }
+            if !e.dirs.contains(&dir) {
+                e.dirs.push(dir);
             }
         }
         if envs.is_empty() {
@@ -144,31 +153,26 @@ pub fn build(
                     env.add_env_file(&f.found.path, &f.source.text, parsed);
                 }
             }
-            envs.push((env, Vec::new(), Vec::new()));
+            envs.push(ServiceEnv {
+                env,
+                key: String::new(),
+                services: Vec::new(),
+                feeds: Vec::new(),
+                dirs: Vec::new(),
+            });
         }
         // Which modules to evaluate under which environment (each pair once), then evaluate them in
         // parallel: evaluations are independent, joining their files to the project is not.
-        let mut done: Vec<(PathBuf, String)> = Vec::new();
-        let mut jobs: Vec<(usize, ModuleChoice, PathBuf)> = Vec::new();
-        for (i, (env, _, _)) in envs.iter().enumerate() {
+        let jobs = pair_modules_with_envs(&envs, |env| {
             let selected = settings::discover::selected_in(env);
-            let choices = discover_modules(&DiscoverInput {
+            discover_modules(&DiscoverInput {
                 linted_root: &root,
                 python_files: &python,
                 selected: &selected,
                 explicit,
                 reader: &reader,
-            });
-            for choice in choices {
-                let Some(file) = choice.file.clone() else { continue };
-                let key = (normalize(&file), format!("{}\u{0}{}", choice.module, env_key(env)));
-                if done.contains(&key) {
-                    continue;
-                }
-                done.push(key);
-                jobs.push((i, choice, file));
-            }
-        }
+            })
+        });
         let evals: Vec<Evaluated> = jobs
             .par_iter()
             .map(|(i, choice, file)| {
@@ -179,11 +183,11 @@ pub fn build(
                     roots: vec![choice.root.clone()],
                     configuration: choice.configuration.clone(),
                 };
-                settings::evaluate_file(file, &choice.root, &choice.module, &envs[*i].0, &reader, &opts)
+                settings::evaluate_file(file, &choice.root, &choice.module, &envs[*i].env, &reader, &opts)
             })
             .collect();
         for ((i, choice, _), eval) in jobs.into_iter().zip(evals) {
-            let (_, services, feeds) = &envs[i];
+            let ServiceEnv { services, feeds, .. } = &envs[i];
             let ids = join_sources(files, &eval, &root, config, configs, &mut by_path);
             // The entry point a development default is written in (DEP008 points into it): read
             // it when discovery listed it unread.
@@ -204,9 +208,56 @@ pub fn build(
     models
 }
 
-/// A production environment, the services that run with it, and the `env_file` entries that
-/// feed them.
-type ServiceEnv = (Environment, Vec<String>, Vec<(PathBuf, Span)>);
+/// A production environment, the services that run with it, the `env_file` entries that feed
+/// them, and the folders of the compose files that define them (none for the environment made of
+/// the production env files, which applies to every project).
+struct ServiceEnv {
+    env: Environment,
+    /// [`env_key`] of `env`.
+    key: String,
+    services: Vec<String>,
+    feeds: Vec<(PathBuf, Span)>,
+    dirs: Vec<PathBuf>,
+}
+
+impl ServiceEnv {
+    /// Whether this environment runs the project at `root`: its compose files are in the project
+    /// or in a folder above it (a monorepo's `docker-compose.yml` beside `backend/manage.py`).
+    fn runs(&self, root: &Path) -> bool {
+        let root = normalize(root);
+        self.dirs.is_empty() || self.dirs.iter().any(|d| d.starts_with(&root) || root.starts_with(d))
+    }
+}
+
+/// The (environment index, module choice, module file) pairs to evaluate, each once. Each project
+/// is evaluated under the environments that run it; a project that no environment runs (its
+/// compose files in a sibling folder) under every environment. Pairing each project with every
+/// environment would make a tree of N projects cost N² evaluations.
+fn pair_modules_with_envs(
+    envs: &[ServiceEnv],
+    discover: impl Fn(&Environment) -> Vec<ModuleChoice>,
+) -> Vec<(usize, ModuleChoice, PathBuf)> {
+    let choices: Vec<Vec<ModuleChoice>> = envs.iter().map(|e| discover(&e.env)).collect();
+    let run_somewhere: HashSet<PathBuf> = choices
+        .iter()
+        .zip(envs)
+        .flat_map(|(cs, e)| cs.iter().filter(|c| e.runs(&c.root)).map(|c| normalize(&c.root)))
+        .collect();
+    let mut done: HashSet<(PathBuf, String, usize)> = HashSet::new();
+    let mut jobs = Vec::new();
+    for (i, cs) in choices.into_iter().enumerate() {
+        for choice in cs {
+            let Some(file) = choice.file.clone() else { continue };
+            if !envs[i].runs(&choice.root) && run_somewhere.contains(&normalize(&choice.root)) {
+                continue;
+            }
+            if done.insert((normalize(&file), choice.module.clone(), i)) {
+                jobs.push((i, choice, file));
+            }
+        }
+    }
+    jobs
+}
 
 /// A key identifying an environment (its variables, values and origins).
 fn env_key(env: &Environment) -> String {
@@ -329,5 +380,51 @@ fn mask_secret_literals(model: &SettingsModel, files: &mut [ProjectFile]) {
     }
     for (name, value) in &model.eval.values {
         walk(value, crate::secrets::is_secret_name(name), model, files, 0);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    /// Sibling projects in one linted root: each settings module is evaluated under its own
+    /// project's services only (N evaluations, not N²).
+    #[test]
+    fn sibling_projects_are_evaluated_under_their_own_services() {
+        let dir = tempfile::tempdir().unwrap();
+        let n = 4;
+        for i in 0..n {
+            let compose = format!(
+                "services:\n  web{i}:\n    image: shop/web\n    command: gunicorn config.wsgi\n    environment:\n      DJANGO_SETTINGS_MODULE: config.settings.production\n      PROJECT: p{i}\n"
+            );
+            let files = [
+                (
+                    "manage.py",
+                    "import os\nos.environ.setdefault('DJANGO_SETTINGS_MODULE', 'config.settings.production')\n"
+                        .to_string(),
+                ),
+                ("config/__init__.py", String::new()),
+                ("config/settings/__init__.py", String::new()),
+                ("config/settings/production.py", "DEBUG = False\n".to_string()),
+                ("docker-compose.production.yml", compose),
+            ];
+            for (path, text) in files {
+                let p = dir.path().join(format!("p{i}/{path}"));
+                std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+                std::fs::write(p, text).unwrap();
+            }
+        }
+        let opts = crate::Options { paths: vec![dir.path().to_path_buf()], isolated: true, ..Default::default() };
+        let report = crate::check(&opts).unwrap();
+        let mut pairs: Vec<(String, Vec<String>)> = report
+            .project
+            .settings
+            .iter()
+            .map(|m| {
+                let root = m.choice.root.file_name().unwrap().to_string_lossy().into_owned();
+                (root, m.services.clone())
+            })
+            .collect();
+        pairs.sort();
+        let want: Vec<(String, Vec<String>)> = (0..n).map(|i| (format!("p{i}"), vec![format!("web{i}")])).collect();
+        assert_eq!(pairs, want);
     }
 }
