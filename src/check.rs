@@ -560,6 +560,10 @@ pub(crate) fn read_text(path: &Path) -> (String, Option<String>) {
         Ok(m) => m,
         Err(e) => return fail(format!("cannot read this file: {}", io_reason(&e))),
     };
+    if meta.is_dir() {
+        let reason = std::fs::read_dir(path).err().map_or_else(|| "a folder".into(), |e| io_reason(&e));
+        return fail(format!("cannot read this folder: {reason}; the files in it are not linted"));
+    }
     if !meta.is_file() {
         return fail("cannot read this file: not a regular file (a FIFO, socket or device is never opened)".into());
     }

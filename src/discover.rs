@@ -18,6 +18,8 @@ pub enum Kind {
     Procfile,
     /// Any other text file, read only by `--secrets-all-files` (SEC002 and SEC004).
     Text,
+    /// A folder the walk could not enter (PF001 says why: its files cannot be linted).
+    Folder,
 }
 
 impl Kind {
@@ -29,6 +31,7 @@ impl Kind {
             Kind::Python => "python",
             Kind::Procfile => "procfile",
             Kind::Text => "text",
+            Kind::Folder => "folder",
         }
     }
 }
@@ -368,7 +371,16 @@ pub fn walk_files(root: &Path, config: &Config, all: bool) -> Vec<(PathBuf, Path
         let found = &found;
         let root = &root_owned;
         Box::new(move |entry| {
-            let Ok(entry) = entry else { return ignore::WalkState::Continue };
+            let entry = match entry {
+                Ok(entry) => entry,
+                Err(e) => {
+                    if let Some(dir) = unreadable_folder(&e) {
+                        let rel = dir.strip_prefix(root).unwrap_or(&dir).to_path_buf();
+                        found.lock().unwrap_or_else(|e| e.into_inner()).push((dir, rel, Kind::Folder));
+                    }
+                    return ignore::WalkState::Continue;
+                }
+            };
             let Some(file_type) = entry.file_type().filter(|t| !t.is_dir()) else {
                 return ignore::WalkState::Continue;
             };
@@ -386,6 +398,18 @@ pub fn walk_files(root: &Path, config: &Config, all: bool) -> Vec<(PathBuf, Path
     let mut found = found.into_inner().unwrap_or_else(|e| e.into_inner());
     found.sort();
     found
+}
+
+/// The folder a walk error is about, when the walk could not list it (permissions). Other errors
+/// (a bad pattern in an ignore file) are not about a folder's files.
+fn unreadable_folder(e: &ignore::Error) -> Option<PathBuf> {
+    match e {
+        ignore::Error::WithPath { path, .. } => {
+            (path.is_dir() && std::fs::read_dir(path).is_err()).then(|| path.clone())
+        }
+        ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => unreadable_folder(err),
+        _ => None,
+    }
 }
 
 #[cfg(test)]
