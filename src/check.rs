@@ -661,13 +661,18 @@ fn too_big(len: u64) -> String {
     format!("file skipped: {len} bytes is over the {} MB limit", MAX_FILE_BYTES / 1024 / 1024)
 }
 
-/// Reads a file as text, or says why it cannot be linted (PF001).
-fn read_text(path: &Path) -> (String, Option<String>) {
+/// Reads a file as text, or says why it cannot be linted (PF001). Never more than
+/// [`MAX_FILE_BYTES`] are read, even from a file that grows after its size was checked.
+pub(crate) fn read_text(path: &Path) -> (String, Option<String>) {
     let fail = |m: String| (String::new(), Some(m));
     let meta = match std::fs::metadata(path) {
         Ok(m) => m,
         Err(e) => return fail(format!("cannot read this file: {}", io_reason(&e))),
     };
+    if meta.is_dir() {
+        let reason = std::fs::read_dir(path).err().map_or_else(|| "a folder".into(), |e| io_reason(&e));
+        return fail(format!("cannot read this folder: {reason}; the files in it are not linted"));
+    }
     if !meta.is_file() {
         return fail("cannot read this file: not a regular file (a FIFO, socket or device is never opened)".into());
     }
@@ -784,4 +789,39 @@ fn unlinked_builds(deployment: &crate::model::deployment::DeploymentModel) -> Ve
         out.push(d);
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::discover::{Classification, Environment};
+
+    /// A file that discovery listed but that is gone when it is read (deleted during the walk):
+    /// PF001 says so, and the file stays in the project, unparsed.
+    #[test]
+    fn a_listed_file_deleted_before_it_is_read_is_pf001() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(".env.production");
+        std::fs::write(&path, "A=1\n").unwrap();
+        let class = Classification {
+            env: Environment::Production,
+            ambiguous: false,
+            reason: String::new(),
+            in_template_tree: false,
+        };
+        let found = Discovered {
+            path: path.clone(),
+            display: ".env.production".into(),
+            rel: ".env.production".into(),
+            kind: Kind::EnvFile,
+            class,
+            explicit: false,
+        };
+        std::fs::remove_file(&path).unwrap();
+        let enabled: Vec<&'static Rule> = registry::all().collect();
+        let (file, error) = load_file(0, found, 0, &enabled, &Overlays::default());
+        assert_eq!(error.as_deref(), Some("cannot read this file: not found"));
+        assert!(matches!(file.parsed, Parsed::Unparsed));
+        assert!(file.source.text.is_empty());
+    }
 }

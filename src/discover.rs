@@ -18,6 +18,8 @@ pub enum Kind {
     Procfile,
     /// Any other text file, read only by `--secrets-all-files` (SEC002 and SEC004).
     Text,
+    /// A folder the walk could not enter (PF001 says why: its files cannot be linted).
+    Folder,
 }
 
 impl Kind {
@@ -29,6 +31,7 @@ impl Kind {
             Kind::Python => "python",
             Kind::Procfile => "procfile",
             Kind::Text => "text",
+            Kind::Folder => "folder",
         }
     }
 }
@@ -407,13 +410,25 @@ pub fn walk_files(root: &Path, config: &Config, all: bool) -> Vec<(PathBuf, Path
         let found = &found;
         let root = &root_owned;
         Box::new(move |entry| {
-            let Ok(entry) = entry else { return ignore::WalkState::Continue };
-            if !entry.file_type().is_some_and(|t| t.is_file() || t.is_symlink()) {
+            let entry = match entry {
+                Ok(entry) => entry,
+                Err(e) => {
+                    if let Some(dir) = unreadable_folder(&e) {
+                        let rel = dir.strip_prefix(root).unwrap_or(&dir).to_path_buf();
+                        found.lock().unwrap_or_else(|e| e.into_inner()).push((dir, rel, Kind::Folder));
+                    }
+                    return ignore::WalkState::Continue;
+                }
+            };
+            let Some(file_type) = entry.file_type().filter(|t| !t.is_dir()) else {
                 return ignore::WalkState::Continue;
-            }
+            };
+            // A FIFO, socket or device is listed when its name is a config file's (it is never
+            // opened: PF001 says so); the `--secrets-all-files` sweep takes regular files only.
+            let special = !(file_type.is_file() || file_type.is_symlink());
             let rel = entry.path().strip_prefix(root).unwrap_or(entry.path()).to_path_buf();
             let kind = if all { kind_for_sweep(&rel, config) } else { kind_of(&rel, config) };
-            if let Some(kind) = kind {
+            if let Some(kind) = kind.filter(|k| !(special && *k == Kind::Text)) {
                 found.lock().unwrap_or_else(|e| e.into_inner()).push((entry.path().to_path_buf(), rel, kind));
             }
             ignore::WalkState::Continue
@@ -422,6 +437,18 @@ pub fn walk_files(root: &Path, config: &Config, all: bool) -> Vec<(PathBuf, Path
     let mut found = found.into_inner().unwrap_or_else(|e| e.into_inner());
     found.sort();
     found
+}
+
+/// The folder a walk error is about, when the walk could not list it (permissions). Other errors
+/// (a bad pattern in an ignore file) are not about a folder's files.
+fn unreadable_folder(e: &ignore::Error) -> Option<PathBuf> {
+    match e {
+        ignore::Error::WithPath { path, .. } => {
+            (path.is_dir() && std::fs::read_dir(path).is_err()).then(|| path.clone())
+        }
+        ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => unreadable_folder(err),
+        _ => None,
+    }
 }
 
 #[cfg(test)]

@@ -11,7 +11,7 @@ mod support;
 
 use std::path::Path;
 
-use support::{codes, heads, preflight, registered, run, run_cmd, tree, write, Run};
+use support::{codes, heads, preflight, registered, run, run_cmd, run_with_timeout, tree, write, Run};
 
 /// A duplicate key (ENV002, warning) and a line that does not parse (ENV001, error).
 const DUP_AND_BROKEN: &str = "A=1\nA=2\nbroken line\n";
@@ -588,29 +588,6 @@ fn lint_beside_good_file(dir: &Path) -> Run {
     r
 }
 
-/// Runs a command that must finish within 20 seconds (a FIFO must never hang a run).
-fn run_with_timeout(mut cmd: std::process::Command) -> Run {
-    use std::io::Read;
-    let mut child =
-        cmd.stdout(std::process::Stdio::piped()).stderr(std::process::Stdio::piped()).spawn().expect("spawn preflight");
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
-    loop {
-        if let Some(status) = child.try_wait().expect("wait") {
-            let mut stdout = String::new();
-            let mut stderr = String::new();
-            child.stdout.take().unwrap().read_to_string(&mut stdout).unwrap();
-            child.stderr.take().unwrap().read_to_string(&mut stderr).unwrap();
-            return Run { code: status.code().expect("exit code"), stdout, stderr };
-        }
-        if std::time::Instant::now() > deadline {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("preflight did not finish within 20 s");
-        }
-        std::thread::sleep(std::time::Duration::from_millis(20));
-    }
-}
-
 fn pf001_line<'a>(r: &'a Run, path: &str) -> &'a str {
     r.stdout
         .lines()
@@ -693,13 +670,9 @@ fn a_fifo_never_hangs_the_run() {
     let fifo = t.path().join("pipe/.env.production");
     let status = std::process::Command::new("mkfifo").arg(&fifo).status().expect("mkfifo runs");
     assert!(status.success());
-    // Walked: never opened.
+    // Walked: listed, never opened.
     let r = lint_beside_good_file(t.path());
-    assert!(
-        !r.stdout.contains("pipe/.env.production:") || r.stdout.contains("pipe/.env.production:1:1: PF001"),
-        "{}",
-        r.stdout
-    );
+    assert!(pf001_line(&r, "pipe/.env.production").contains("not a regular file"), "{}", r.stdout);
     // Named on the command line: PF001, and the other file is still linted.
     let mut cmd = preflight(t.path());
     cmd.args([
@@ -774,6 +747,53 @@ fn json_is_identical_with_one_and_four_threads() {
     let mut sorted = keys.clone();
     sorted.sort();
     assert_eq!(keys, sorted);
+}
+
+/// Runs a check of `dir` in JSON and in the human format (no colour), with `RAYON_NUM_THREADS=1`
+/// and with the default thread count, twice each: every run of a format prints the same bytes.
+fn assert_output_is_deterministic(dir: &Path) {
+    for format in ["json", "human"] {
+        let run = |threads: Option<&str>| {
+            let mut cmd = preflight(dir);
+            if let Some(n) = threads {
+                cmd.env("RAYON_NUM_THREADS", n);
+            }
+            let r = run_cmd(cmd.args(["check", "--isolated", "--output-format", format, "--color", "never"]));
+            assert_code(&r, 1);
+            r.stdout
+        };
+        let first = run(Some("1"));
+        assert!(first.len() > 1000, "a run with findings:\n{first}");
+        for threads in [Some("1"), None, None] {
+            assert!(first == run(threads), "{format} output differs between runs (threads: {threads:?})");
+        }
+    }
+}
+
+#[test]
+fn output_is_identical_across_runs_and_thread_counts() {
+    assert_output_is_deterministic(&support::repo().join("fixtures/projects/gaara-erp"));
+    // A larger tree: ten projects, each with settings, env files, a Dockerfile and compose files.
+    let t = tempfile::tempdir().unwrap();
+    let gaara = support::repo().join("fixtures/projects/gaara-erp");
+    for i in 0..10 {
+        copy_tree(&gaara, &t.path().join(format!("p{i:02}")));
+        write(t.path(), &[(&format!("p{i:02}/.envs/.production/.extra"), &format!("K{i}=1\nK{i}=2\nbroken {i}\n"))]);
+    }
+    assert_output_is_deterministic(t.path());
+}
+
+fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let dest = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_tree(&entry.path(), &dest);
+        } else {
+            std::fs::copy(entry.path(), dest).unwrap();
+        }
+    }
 }
 
 // ---------------------------------------------------------------------------------------------

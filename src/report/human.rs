@@ -1,6 +1,8 @@
 //! Graphical output with miette: the offending span, related labels (in other files too), help
 //! and the rule's doc link. Secrets in the shown source are masked.
 
+use std::borrow::Cow;
+use std::cell::OnceCell;
 use std::fmt;
 
 use miette::{
@@ -10,22 +12,20 @@ use miette::{
 
 use crate::check::Report;
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::source::SourceFile;
+use crate::source::{SourceFile, Span};
 
-/// A file's (masked) text with a line index, so span lookups do not scan from the file start.
-struct IndexedSource {
+/// A file's (masked) text with its line index, built once per file however many diagnostics
+/// show it, so rendering is linear in the number of findings (miette's own `SourceCode for str`
+/// scans from the file start for every span).
+struct IndexedSource<'r> {
     name: String,
-    text: String,
-    line_starts: Vec<usize>,
+    text: Cow<'r, str>,
+    line_starts: &'r [usize],
 }
 
-impl IndexedSource {
-    fn new(src: &SourceFile) -> Self {
-        IndexedSource {
-            name: src.display_path(),
-            text: src.redacted_text().into_owned(),
-            line_starts: src.line_starts().to_vec(),
-        }
+impl<'r> IndexedSource<'r> {
+    fn new(src: &'r SourceFile) -> Self {
+        IndexedSource { name: src.display_path(), text: src.redacted_text(), line_starts: src.line_starts() }
     }
 
     fn line_of(&self, offset: usize) -> usize {
@@ -36,7 +36,7 @@ impl IndexedSource {
     }
 }
 
-impl SourceCode for IndexedSource {
+impl SourceCode for IndexedSource<'_> {
     fn read_span<'a>(
         &'a self,
         span: &SourceSpan,
@@ -67,32 +67,32 @@ impl SourceCode for IndexedSource {
     }
 }
 
-struct Rendered {
+struct Rendered<'s> {
     message: String,
     code: String,
     severity: miette::Severity,
     help: Option<String>,
     url: Option<String>,
-    source: IndexedSource,
+    source: &'s IndexedSource<'s>,
     labels: Vec<LabeledSpan>,
-    related: Vec<Rendered>,
+    related: Vec<Rendered<'s>>,
 }
 
-impl fmt::Debug for Rendered {
+impl fmt::Debug for Rendered<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.message)
     }
 }
 
-impl fmt::Display for Rendered {
+impl fmt::Display for Rendered<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.message)
     }
 }
 
-impl std::error::Error for Rendered {}
+impl std::error::Error for Rendered<'_> {}
 
-impl MietteDiagnostic for Rendered {
+impl MietteDiagnostic for Rendered<'_> {
     fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
         (!self.code.is_empty()).then(|| Box::new(&self.code) as Box<dyn fmt::Display>)
     }
@@ -106,7 +106,7 @@ impl MietteDiagnostic for Rendered {
         self.url.as_ref().map(|u| Box::new(u) as Box<dyn fmt::Display>)
     }
     fn source_code(&self) -> Option<&dyn SourceCode> {
-        Some(&self.source)
+        Some(self.source)
     }
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
         Some(Box::new(self.labels.iter().cloned()))
@@ -123,22 +123,37 @@ fn span(start: usize, end: usize) -> SourceSpan {
     SourceSpan::new(start.into(), end.saturating_sub(start))
 }
 
-fn build(report: &Report, d: &Diagnostic, links: bool) -> Rendered {
-    let primary = report.source(&d.span);
+/// Each file's [`IndexedSource`], made on first use.
+struct Sources<'r> {
+    report: &'r Report,
+    by_file: Vec<OnceCell<IndexedSource<'r>>>,
+}
+
+impl<'r> Sources<'r> {
+    fn new(report: &'r Report) -> Self {
+        Sources { report, by_file: (0..report.project.files.len()).map(|_| OnceCell::new()).collect() }
+    }
+
+    fn get(&self, span: &Span) -> &IndexedSource<'r> {
+        self.by_file[span.file].get_or_init(|| IndexedSource::new(self.report.source(span)))
+    }
+}
+
+fn build<'s>(sources: &'s Sources<'_>, d: &Diagnostic, links: bool) -> Rendered<'s> {
+    let primary = sources.get(&d.span);
     let mut labels = vec![LabeledSpan::new_primary_with_span(d.label.clone(), span(d.span.start, d.span.end))];
     let mut related = Vec::new();
     for r in &d.related {
         if r.span.file == d.span.file {
             labels.push(LabeledSpan::new_with_span(Some(r.message.clone()), span(r.span.start, r.span.end)));
         } else {
-            let src = report.source(&r.span);
             related.push(Rendered {
                 message: format!("related: {}", r.message),
                 code: String::new(),
                 severity: miette::Severity::Advice,
                 help: None,
                 url: None,
-                source: IndexedSource::new(src),
+                source: sources.get(&r.span),
                 labels: vec![LabeledSpan::new_primary_with_span(
                     Some(r.message.clone()),
                     span(r.span.start, r.span.end),
@@ -162,7 +177,7 @@ fn build(report: &Report, d: &Diagnostic, links: bool) -> Rendered {
         },
         help,
         url: links.then(|| d.url()),
-        source: IndexedSource::new(primary),
+        source: primary,
         // A whole-file finding on a file with no text (unreadable) has nothing to show.
         labels: if primary.text.is_empty() { Vec::new() } else { labels },
         related,
@@ -173,12 +188,13 @@ fn build(report: &Report, d: &Diagnostic, links: bool) -> Rendered {
 pub fn render(report: &Report, color: bool) -> String {
     let theme = if color { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
     let handler = GraphicalReportHandler::new_themed(theme).with_links(color).with_context_lines(1).with_width(100);
+    let sources = Sources::new(report);
     let mut out = String::new();
     for (i, d) in report.diagnostics.iter().enumerate() {
         if i > 0 {
             out.push('\n');
         }
-        let rendered = build(report, d, color);
+        let rendered = build(&sources, d, color);
         let _ = handler.render_report(&mut out, &rendered);
     }
     out

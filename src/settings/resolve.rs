@@ -34,11 +34,11 @@ pub struct FsReader {
 
 impl Reader for FsReader {
     fn read(&self, path: &Path) -> Option<Arc<str>> {
-        let meta = std::fs::metadata(path).ok()?;
-        if !meta.is_file() || meta.len() > crate::check::MAX_FILE_BYTES {
-            return None;
+        // The pipeline's own bounded read: no special files, nothing over the size cap.
+        match crate::check::read_text(path) {
+            (text, None) => Some(Arc::from(text)),
+            (_, Some(_)) => None,
         }
-        std::fs::read_to_string(path).ok().map(Arc::from)
     }
 
     fn is_file(&self, path: &Path) -> bool {

@@ -47,6 +47,44 @@ pub fn run_cmd(cmd: &mut Command) -> Run {
     }
 }
 
+/// Runs a command that must finish within `WATCHDOG` (a FIFO, a bomb or a loop must never hang a
+/// run): past it the process is killed and the test fails. Output is drained while it runs, so a
+/// large report cannot block on a full pipe.
+pub fn run_with_timeout(mut cmd: Command) -> Run {
+    use std::io::Read;
+    use std::process::Stdio;
+    let mut child = cmd.stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().expect("spawn preflight");
+    let drain = |mut pipe: Box<dyn Read + Send>| {
+        std::thread::spawn(move || {
+            let mut buf = Vec::new();
+            let _ = pipe.read_to_end(&mut buf);
+            String::from_utf8(buf).expect("output is UTF-8")
+        })
+    };
+    let stdout = drain(Box::new(child.stdout.take().expect("stdout")));
+    let stderr = drain(Box::new(child.stderr.take().expect("stderr")));
+    let deadline = std::time::Instant::now() + WATCHDOG;
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("wait") {
+            break status;
+        }
+        if std::time::Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("preflight did not finish within {} s", WATCHDOG.as_secs());
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    };
+    Run {
+        code: status.code().expect("preflight exited (no signal)"),
+        stdout: stdout.join().expect("stdout reader"),
+        stderr: stderr.join().expect("stderr reader"),
+    }
+}
+
+/// How long [`run_with_timeout`] waits.
+pub const WATCHDOG: std::time::Duration = std::time::Duration::from_secs(30);
+
 /// A temporary folder holding `files` (`(relative path, contents)`); parents are created.
 pub fn tree(files: &[(&str, &str)]) -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("temp dir");
