@@ -144,6 +144,7 @@ pub fn check_with(opts: &Options, overlays: &Overlays) -> Result<Report, CheckEr
     let dir_cache = discover::DirCache::default();
     let mut config_by_dir: HashMap<PathBuf, usize> = HashMap::new();
     let mut root_by_dir: HashMap<PathBuf, Option<PathBuf>> = HashMap::new();
+    let mut context_by_config: HashMap<usize, bool> = HashMap::new();
     let named = paths.len();
     let named_dirs: Vec<PathBuf> =
         paths.iter().filter(|p| p.is_dir()).filter_map(|p| std::path::absolute(p).ok()).collect();
@@ -186,7 +187,11 @@ pub fn check_with(opts: &Options, overlays: &Overlays) -> Result<Report, CheckEr
             };
             // The file joins its project's walk as one of its files (same linted root).
             let mut path = p.clone();
-            let context = root.as_ref().filter(|r| !named_dirs.iter().any(|d| r.starts_with(d)));
+            // Only when some enabled rule reads beyond the file itself (`--select ENV1` does not).
+            let needs_context = *context_by_config.entry(cfg_id).or_insert_with(|| {
+                !resolve_selection(&[&cfg.selection, &opts.selection]).iter().all(|c| registry::reads_one_file(c))
+            });
+            let context = root.as_ref().filter(|r| needs_context && !named_dirs.iter().any(|d| r.starts_with(d)));
             if let (Some(root), Some(_)) = (context, kind) {
                 if !queue[named..].contains(root) {
                     queue.push(root.clone());

@@ -296,3 +296,16 @@ pub fn rules_markdown() -> String {
     }
     out
 }
+
+/// Rules that judge a file by its own text and name alone: with only these enabled, a file named
+/// on the command line needs no project context (the dotenv-linter-like checks, syntax errors,
+/// unreadable files, unused suppressions).
+const ONE_FILE_RULES: &[&str] = &[
+    "ENV001", "ENV002", "ENV003", "ENV101", "ENV102", "ENV103", "ENV104", "ENV105", "ENV106", "ENV107", "ENV108",
+    "ENV109", "ENV110", "ENV111", "ENV112", "DC012", "DF011", "PF001", "PF003",
+];
+
+/// Whether rule `code` reads nothing but the file it reports on (see [`ONE_FILE_RULES`]).
+pub fn reads_one_file(code: &str) -> bool {
+    ONE_FILE_RULES.contains(&code)
+}

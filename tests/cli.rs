@@ -914,3 +914,19 @@ fn a_named_file_is_linted_in_its_project_context() {
     unique.dedup();
     assert_eq!(unique, heads, "{}", r.stdout);
 }
+
+#[test]
+fn single_file_rules_on_a_named_file_read_no_project_context() {
+    // `--select ENV1` (dotenv-linter's checks) judges each file alone: the project around a named
+    // file is not walked, so the run costs what the file costs.
+    let t = support::copy_tree(&support::repo().join("fixtures/projects/gaara-erp"));
+    let r = concise(t.path(), &["--isolated", "--select", "ENV002,ENV1", "--show-files", ".envs/.production/.django"]);
+    let seen: Vec<&str> = r.stdout.lines().filter(|l| l.contains('\t')).collect();
+    assert_eq!(seen.len(), 1, "{}", r.stdout);
+    assert!(r.stdout.contains("ENV002"), "{}", r.stdout);
+    // A cross-file rule brings the project back.
+    let r =
+        concise(t.path(), &["--isolated", "--select", "ENV002,ENV004", "--show-files", ".envs/.production/.django"]);
+    let seen = r.stdout.lines().filter(|l| l.contains('\t')).count();
+    assert!(seen > 1, "{}", r.stdout);
+}
