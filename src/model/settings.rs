@@ -153,18 +153,26 @@ pub fn build(
             }
         }
         // The production env files and Dockerfiles of this tree, with the projects each applies to.
-        let deploy_files: Vec<(&ProjectFile, Vec<PathBuf>)> = members
-            .iter()
-            .map(|&id| &files[id])
-            .filter(|f| f.class().is_production() && matches!(f.parsed, Parsed::Env(_) | Parsed::Dockerfile(_)))
-            .map(|f| (f, applies_to(f.found.path.parent().unwrap_or(Path::new("")), &project_roots)))
-            .collect();
-        for project in &project_roots {
-            if envs.iter().any(|e| e.roots.contains(project)) {
+        let normalized_roots: Vec<PathBuf> = project_roots.iter().map(|r| normalize(r)).collect();
+        let root_index = RootIndex::new(&project_roots, &normalized_roots);
+        let mut deploy_files: HashMap<&PathBuf, Vec<&ProjectFile>> = HashMap::new();
+        for f in members.iter().map(|&id| &files[id]) {
+            if !(f.class().is_production() && matches!(f.parsed, Parsed::Env(_) | Parsed::Dockerfile(_))) {
                 continue;
             }
-            let mine: Vec<&ProjectFile> =
-                deploy_files.iter().filter(|(_, roots)| roots.contains(project)).map(|(f, _)| *f).collect();
+            let dir = normalize(f.found.path.parent().unwrap_or(Path::new("")));
+            for r in root_index.applies_to(&dir) {
+                if let Some(key) = project_roots.iter().find(|p| **p == r) {
+                    deploy_files.entry(key).or_default().push(f);
+                }
+            }
+        }
+        let served: HashSet<PathBuf> = envs.iter().flat_map(|e| e.roots.iter().cloned()).collect();
+        for project in &project_roots {
+            if served.contains(project) {
+                continue;
+            }
+            let mine: Vec<&ProjectFile> = deploy_files.get(project).cloned().unwrap_or_default();
             let mut env = Environment::new();
             for f in &mine {
                 if let Parsed::Dockerfile(m) = &f.parsed {
@@ -185,14 +193,13 @@ pub fn build(
         // parallel: evaluations are independent, joining their files to the project is not.
         let mut done: HashSet<(PathBuf, String, usize)> = HashSet::new();
         // Each Python file's project root (an index into `project_roots`), found once.
-        let owners: Vec<Option<usize>> = python
-            .iter()
-            .map(|f| {
-                settings::discover::owner_root(f, &project_roots)
-                    .and_then(|r| project_roots.iter().position(|p| std::ptr::eq(p, r)))
-            })
-            .collect();
+        let raw_index = RootIndex::new(&project_roots, &project_roots);
+        let owners: Vec<Option<usize>> = python.iter().map(|f| raw_index.owner(f)).collect();
         let mut jobs: Vec<(usize, ModuleChoice, PathBuf)> = Vec::new();
+        let mut first_with_key: HashMap<&str, usize> = HashMap::new();
+        for (i, e) in envs.iter().enumerate() {
+            first_with_key.entry(e.key.as_str()).or_insert(i);
+        }
         for (i, ServiceEnv { env, key: env_id, roots: scope, .. }) in envs.iter().enumerate() {
             let selected = settings::discover::selected_in(env);
             // The Python files of the projects this environment applies to.
@@ -217,7 +224,7 @@ pub fn build(
             for choice in choices {
                 let Some(file) = choice.file.clone() else { continue };
                 // The same environment twice (two keys equal) is the same evaluation.
-                let same_env = envs.iter().position(|e| e.key == *env_id).unwrap_or(i);
+                let same_env = first_with_key.get(env_id.as_str()).copied().unwrap_or(i);
                 if !done.insert((normalize(&file), choice.module.clone(), same_env)) {
                     continue;
                 }
@@ -273,13 +280,50 @@ struct ServiceEnv {
 /// The project roots a deployment file in folder `dir` applies to: those it lies in or above;
 /// every root when it lies in or above none of them (a `deploy/` folder beside the projects).
 pub fn applies_to(dir: &Path, roots: &[PathBuf]) -> Vec<PathBuf> {
-    let dir = normalize(dir);
-    let related: Vec<PathBuf> =
-        roots.iter().filter(|r| normalize(r).starts_with(&dir) || dir.starts_with(normalize(r))).cloned().collect();
-    if related.is_empty() {
-        roots.to_vec()
-    } else {
-        related
+    let normalized: Vec<PathBuf> = roots.iter().map(|r| normalize(r)).collect();
+    applies_to_normalized(&normalize(dir), roots, &normalized)
+}
+
+/// [`applies_to`], with `dir` and the roots already normalised (`normalized[i]` is `roots[i]`).
+fn applies_to_normalized(dir: &Path, roots: &[PathBuf], normalized: &[PathBuf]) -> Vec<PathBuf> {
+    RootIndex::new(roots, normalized).applies_to(dir)
+}
+
+/// Project roots, normalised and sorted, to find the roots a folder lies in (its ancestors, by
+/// lookup) or above (a contiguous run in path order), without comparing it with every root.
+struct RootIndex<'a> {
+    roots: &'a [PathBuf],
+    /// (normalised root, index into `roots`), sorted.
+    sorted: Vec<(&'a Path, usize)>,
+    by_path: HashMap<&'a Path, usize>,
+}
+
+impl<'a> RootIndex<'a> {
+    fn new(roots: &'a [PathBuf], normalized: &'a [PathBuf]) -> Self {
+        let mut sorted: Vec<(&Path, usize)> = normalized.iter().map(PathBuf::as_path).zip(0..).collect();
+        sorted.sort();
+        let by_path = sorted.iter().copied().collect();
+        RootIndex { roots, sorted, by_path }
+    }
+
+    /// The deepest root holding `file` (an index into the roots), like
+    /// [`settings::discover::owner_root`].
+    fn owner(&self, file: &Path) -> Option<usize> {
+        file.ancestors().skip(1).find_map(|a| self.by_path.get(a).copied())
+    }
+
+    /// The roots a deployment file in folder `dir` (normalised) applies to: see [`applies_to`].
+    fn applies_to(&self, dir: &Path) -> Vec<PathBuf> {
+        let mut hits: Vec<usize> = dir.ancestors().filter_map(|a| self.by_path.get(a).copied()).collect();
+        let from = self.sorted.partition_point(|(r, _)| *r < dir);
+        hits.extend(self.sorted[from..].iter().take_while(|(r, _)| r.starts_with(dir)).map(|(_, i)| *i));
+        hits.sort_unstable();
+        hits.dedup();
+        if hits.is_empty() {
+            self.roots.to_vec()
+        } else {
+            hits.into_iter().map(|i| self.roots[i].clone()).collect()
+        }
     }
 }
 
