@@ -17,27 +17,12 @@ pub const RULE: Rule = Rule {
 
 const HELP: &str = "pin the image to a version tag (`postgres:16.4`), or to a digest (`postgres:16.4@sha256:…`)";
 
-/// The tag of an image reference: after the last `:` that follows the last `/` (a registry may
-/// have a port); None without one.
-fn tag(image: &str) -> Option<&str> {
-    let i = image.rfind(':')?;
-    (!image[i..].contains('/')).then(|| &image[i + 1..])
-}
-
 fn check(project: &Project, out: &mut Vec<Diagnostic>) {
-    let dep = &project.deployment;
-    for link in &dep.services {
-        let Some(s) = dep.service(link) else { continue };
-        // `image:` beside `build:` names the image the build makes.
-        if s.build.is_some() {
-            continue;
-        }
-        let Some(image) = &s.image else { continue };
-        let Some(text) = image.known() else { continue };
+    for (s, image, text) in super::prebuilt_images(project) {
         if text.contains('@') {
             continue;
         }
-        let message = match tag(text) {
+        let message = match super::split_tag(text).1 {
             None => format!("service `{}` runs image `{text}` with no tag: it is `:latest`, whatever that is on the day of the pull", s.name),
             Some("latest") => format!("service `{}` runs image `{text}`: `latest` moves, so every pull may bring another version", s.name),
             Some(_) => continue,
@@ -48,7 +33,9 @@ fn check(project: &Project, out: &mut Vec<Diagnostic>) {
 
 #[cfg(test)]
 mod tests {
-    use super::tag;
+    fn tag(image: &str) -> Option<&str> {
+        super::super::split_tag(image).1
+    }
 
     #[test]
     fn tags() {

@@ -114,6 +114,31 @@ pub fn text_range(src: &str, span: Span, text: &str, r: std::ops::Range<usize>) 
     }
 }
 
+/// The production Compose services that run an image as it is (a service with `build:` names
+/// the image its build makes), with the `image:` value and its text, when known.
+pub fn prebuilt_images(
+    project: &Project,
+) -> impl Iterator<Item = (&crate::parse::compose::Service, &crate::parse::compose::service::Text, &str)> {
+    let dep = &project.deployment;
+    dep.services.iter().filter_map(move |link| {
+        let s = dep.service(link)?;
+        if s.build.is_some() {
+            return None;
+        }
+        let image = s.image.as_ref()?;
+        Some((s, image, image.known()?))
+    })
+}
+
+/// An image reference split at its tag, the text after the last `:` that follows the last `/`
+/// (a registry may have a port): `("registry:5000/app", Some("1.2"))`.
+pub fn split_tag(reference: &str) -> (&str, Option<&str>) {
+    match reference.rfind(':') {
+        Some(i) if !reference[i..].contains('/') => (&reference[..i], Some(&reference[i + 1..])),
+        _ => (reference, None),
+    }
+}
+
 /// A Dockerfile whose image production runs: a production-named one, or one a production service
 /// builds, with the stages that run (the stage each such service builds, else the final stage).
 pub struct Shipped<'a> {

@@ -108,20 +108,10 @@ fn diagnostic(o: &Outdated, span: Span, subject: String) -> Diagnostic {
 }
 
 fn check(project: &Project, out: &mut Vec<Diagnostic>) {
-    let dep = &project.deployment;
-    // Compose services that run an image as is (one with `build:` names what the build makes).
-    for link in &dep.services {
-        let Some(s) = dep.service(link) else { continue };
-        if s.build.is_some() {
-            continue;
-        }
-        let Some(image) = &s.image else { continue };
-        let Some(text) = image.known() else { continue };
+    // Compose services that run an image as is.
+    for (s, image, text) in super::prebuilt_images(project) {
         let reference = text.split('@').next().unwrap_or(text);
-        let (name, tag) = match reference.rfind(':') {
-            Some(i) if !reference[i..].contains('/') => (&reference[..i], Some(&reference[i + 1..])),
-            _ => (reference, None),
-        };
+        let (name, tag) = super::split_tag(reference);
         let Some((o, len)) = judge(project, name, tag) else { continue };
         let src = project.files.get(image.span.file).map(|f| f.source.text.as_str()).unwrap_or("");
         let start = reference.len() - tag.map_or(0, str::len);
