@@ -589,25 +589,14 @@ fn load_file(
             Parsed::Compose(compose)
         }
         (Kind::Dockerfile, None, true) => {
-            let root = dockerfile_root(&found.path, &found.rel);
+            // Its build context is searched for up to the linted root.
+            let root = crate::model::settings::linted_root(&found);
             Parsed::Dockerfile(Box::new(DockerfileModel::load(&source.text, &found.path, &root)))
         }
         (Kind::Procfile, None, true) => Parsed::Procfile(crate::parse::procfile::parse(&source.text)),
         _ => Parsed::Unparsed,
     };
     (ProjectFile { source, found, config, parsed }, error)
-}
-
-/// The linted root a Dockerfile was found under: its path without the `rel` components (where
-/// its build context is searched for).
-fn dockerfile_root(path: &Path, rel: &Path) -> PathBuf {
-    let mut root = path.to_path_buf();
-    for _ in rel.components() {
-        if !root.pop() {
-            break;
-        }
-    }
-    root
 }
 
 /// How many compose files `include:` and `extends.file` may bring in beyond discovery.

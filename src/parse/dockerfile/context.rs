@@ -370,8 +370,9 @@ fn basename(p: &str) -> &str {
     p.trim_end_matches('/').rsplit('/').next().unwrap_or(p)
 }
 
-/// `a/./b/../c` → `a/c`; keeps a leading `/`.
-fn clean(p: &str) -> String {
+/// The segments of a `/`-separated path with `.`, empty segments and `..` folded
+/// (`/a/./b/../c/` → `["a", "c"]`; `..` above the start is dropped, as in an image).
+pub fn path_segments(p: &str) -> Vec<&str> {
     let mut parts: Vec<&str> = Vec::new();
     for seg in p.split('/') {
         match seg {
@@ -382,7 +383,12 @@ fn clean(p: &str) -> String {
             s => parts.push(s),
         }
     }
-    let joined = parts.join("/");
+    parts
+}
+
+/// `a/./b/../c` → `a/c`; keeps a leading `/`.
+fn clean(p: &str) -> String {
+    let joined = path_segments(p).join("/");
     if p.starts_with('/') {
         format!("/{joined}")
     } else {

@@ -56,7 +56,7 @@ mod words;
 use std::ops::Range;
 
 pub use context::{
-    is_sensitive, stage_chain, BuildContext, ContextScript, DockerfileModel, PrivilegeDrop, ScriptSource,
+    is_sensitive, path_segments, stage_chain, BuildContext, ContextScript, DockerfileModel, PrivilegeDrop, ScriptSource,
 };
 pub use expand::{expand, unquote, Lookup, Scope};
 pub use shell::{split_commands, AssignmentKind, InlineAssignment, ShellWord, SimpleCommand};

@@ -285,15 +285,5 @@ fn link_target(df: &Dockerfile, value: Option<&str>, scope: &Scope) -> LinkTarge
 }
 
 fn clean_path(p: &str) -> String {
-    let mut parts: Vec<&str> = Vec::new();
-    for seg in p.split('/') {
-        match seg {
-            "" | "." => {}
-            ".." => {
-                parts.pop();
-            }
-            s => parts.push(s),
-        }
-    }
-    format!("/{}", parts.join("/"))
+    format!("/{}", super::path_segments(p).join("/"))
 }

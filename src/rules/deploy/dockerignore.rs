@@ -78,17 +78,7 @@ impl DockerIgnore {
 
 /// `/a/./b/../c/` → `a/c`; `.` → ``.
 fn clean(p: &str) -> String {
-    let mut parts: Vec<&str> = Vec::new();
-    for seg in p.split('/') {
-        match seg {
-            "" | "." => {}
-            ".." => {
-                parts.pop();
-            }
-            s => parts.push(s),
-        }
-    }
-    parts.join("/")
+    crate::parse::dockerfile::path_segments(p).join("/")
 }
 
 fn compile(p: &str) -> Vec<Token> {
