@@ -398,11 +398,41 @@ fn loaded_by_production(file: &mut ProjectFile, module: &str) {
 /// `SIMPLE_JWT["SIGNING_KEY"]`) are masked wherever the file's text is shown, like env-file
 /// secrets: every string a secret-named setting or dict key holds, where it is written.
 fn mask_secret_literals(model: &SettingsModel, files: &mut [ProjectFile]) {
+    for (name, value) in &model.eval.values {
+        for_each_secret_string(value, crate::secrets::is_secret_name(name), &mut |value, s| {
+            if crate::secrets::is_placeholder(s, "") {
+                return;
+            }
+            let Some(span) = value.origin.and_then(|loc| model.span(loc)) else { return };
+            let file = &mut files[span.file];
+            // Inside the quotes of a literal: the reader still sees it is a string.
+            let mut range = span.range();
+            if let Some(t) = file.source.text.get(range.clone()) {
+                let quote = t.chars().next().filter(|c| *c == '"' || *c == '\'');
+                if let Some(q) = quote.filter(|q| t.len() >= 2 && t.ends_with(*q)) {
+                    range = range.start + q.len_utf8()..range.end - q.len_utf8();
+                }
+            }
+            if file.kind() == crate::discover::Kind::Python && !file.source.redactions.contains(&range) {
+                file.source.redactions.push(range);
+            }
+        });
+    }
+}
+
+/// Calls `f` with every non-empty string a setting's value holds in a secret context: the whole
+/// value when `secret` (a secret-named setting), and what sits under a secret-named dict key or
+/// `SIGNING_KEY` (`DATABASES[..]["PASSWORD"]`, `SIMPLE_JWT["SIGNING_KEY"]`), through lists,
+/// dicts and undecided alternatives, at most 16 containers deep.
+pub fn for_each_secret_string(
+    value: &crate::settings::Value,
+    secret: bool,
+    f: &mut dyn FnMut(&crate::settings::Value, &str),
+) {
     fn walk(
         value: &crate::settings::Value,
         secret: bool,
-        model: &SettingsModel,
-        files: &mut [ProjectFile],
+        f: &mut dyn FnMut(&crate::settings::Value, &str),
         depth: usize,
     ) {
         use crate::settings::Kind;
@@ -410,45 +440,22 @@ fn mask_secret_literals(model: &SettingsModel, files: &mut [ProjectFile]) {
             return;
         }
         match &value.kind {
-            Kind::Str(s) if secret && !s.is_empty() && !crate::secrets::is_placeholder(s, "") => {
-                if let Some(span) = value.origin.and_then(|loc| model.span(loc)) {
-                    let file = &mut files[span.file];
-                    // Inside the quotes of a literal: the reader still sees it is a string.
-                    let mut range = span.range();
-                    if let Some(t) = file.source.text.get(range.clone()) {
-                        let quote = t.chars().next().filter(|c| *c == '"' || *c == '\'');
-                        if let Some(q) = quote.filter(|q| t.len() >= 2 && t.ends_with(*q)) {
-                            range = range.start + q.len_utf8()..range.end - q.len_utf8();
-                        }
-                    }
-                    if file.kind() == crate::discover::Kind::Python && !file.source.redactions.contains(&range) {
-                        file.source.redactions.push(range);
-                    }
-                }
-            }
+            Kind::Str(s) if secret && !s.is_empty() => f(value, s),
             Kind::List(items) | Kind::Tuple(items) | Kind::Set(items) => {
-                for item in items.iter() {
-                    walk(item, secret, model, files, depth + 1);
-                }
+                items.iter().for_each(|item| walk(item, secret, f, depth + 1));
             }
             Kind::Dict(d) => {
                 for (k, v) in d.iter() {
                     let key_secret =
                         k.as_str().is_some_and(|k| k == "SIGNING_KEY" || crate::secrets::is_secret_name(k));
-                    walk(v, secret || key_secret, model, files, depth + 1);
+                    walk(v, secret || key_secret, f, depth + 1);
                 }
             }
-            Kind::OneOf(o) => {
-                for alt in &o.alternatives {
-                    walk(alt, secret, model, files, depth + 1);
-                }
-            }
+            Kind::OneOf(o) => o.alternatives.iter().for_each(|alt| walk(alt, secret, f, depth + 1)),
             _ => {}
         }
     }
-    for (name, value) in &model.eval.values {
-        walk(value, crate::secrets::is_secret_name(name), model, files, 0);
-    }
+    walk(value, secret, f, 0);
 }
 
 /// Merges the findings of a module evaluated under several environments (services whose env files

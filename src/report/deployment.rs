@@ -17,7 +17,7 @@ use crate::check::Report;
 use crate::model::deployment::{DeploymentModel, ServiceLink};
 use crate::model::settings::SettingsModel;
 use crate::project::{Parsed, Project};
-use crate::settings::{Kind, Loc, StepKind, Value};
+use crate::settings::{Loc, StepKind, Value};
 use crate::source::Span;
 
 /// The JSON shape (`--format json`); the text format renders the same data.
@@ -246,7 +246,9 @@ fn display_dir(p: &Path) -> String {
 /// secret-named setting or dict key, and whatever the secret scanner finds in the text.
 pub fn masked_describe(name: &str, value: &Value) -> String {
     let mut secrets: BTreeSet<String> = BTreeSet::new();
-    collect_secrets(value, crate::secrets::is_secret_name(name), &mut secrets, 0);
+    crate::model::settings::for_each_secret_string(value, crate::secrets::is_secret_name(name), &mut |_, s| {
+        secrets.insert(s.to_string());
+    });
     let mut text = value.describe();
     // Longest first, so that a secret containing another is masked whole.
     let mut secrets: Vec<String> = secrets.into_iter().collect();
@@ -279,28 +281,6 @@ fn longest_suffix_prefix(text: &str, secret: &str) -> usize {
         .rev()
         .find(|&n| secret.is_char_boundary(n) && text.is_char_boundary(text.len() - n) && text.ends_with(&secret[..n]))
         .unwrap_or(0)
-}
-
-fn collect_secrets(value: &Value, secret: bool, out: &mut BTreeSet<String>, depth: usize) {
-    if depth > 16 {
-        return;
-    }
-    match &value.kind {
-        Kind::Str(s) if secret && !s.is_empty() => {
-            out.insert(s.to_string());
-        }
-        Kind::List(items) | Kind::Tuple(items) | Kind::Set(items) => {
-            items.iter().for_each(|v| collect_secrets(v, secret, out, depth + 1));
-        }
-        Kind::Dict(d) => {
-            for (k, v) in d.iter() {
-                let key_secret = k.as_str().is_some_and(|k| k == "SIGNING_KEY" || crate::secrets::is_secret_name(k));
-                collect_secrets(v, secret || key_secret, out, depth + 1);
-            }
-        }
-        Kind::OneOf(o) => o.alternatives.iter().for_each(|v| collect_secrets(v, secret, out, depth + 1)),
-        _ => {}
-    }
 }
 
 /// The text format.
